@@ -1,0 +1,73 @@
+/**
+ * One database handle per process: a pg Pool (bulk COPY and keyset reads) and a Prisma client on
+ * the same pool (everything else). With DATABASE_URL unset the embedded PostgreSQL is started.
+ */
+import pg from "pg";
+import { PrismaClient } from "@prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { readEnv } from "../env";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
+import { applyMigrations } from "./migrate";
+
+export interface Database {
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+// Postgres returns int8 (counts) as strings by default; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function connect(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    url,
+    pool,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Resolves the database to use: DATABASE_URL, or the embedded server in STUDIO_HOME (started if
+ * needed), with migrations applied. Returns the embedded handle so its owner can stop it.
+ */
+export async function openDatabase(options: { migrate?: boolean; log?: (line: string) => void } = {}): Promise<Database & { embedded: EmbeddedDatabase | null }> {
+  const env = readEnv();
+  let embedded: EmbeddedDatabase | null = null;
+  let url = env.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(env.STUDIO_HOME, env.STUDIO_PG_PORT, options.log);
+    url = embedded.url;
+  }
+  if (options.migrate !== false) await applyMigrations(url);
+  const db = connect(url);
+  return {
+    ...db,
+    embedded,
+    close: async () => {
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+const globalForDb = globalThis as unknown as { studioDb?: Database };
+
+/**
+ * The web server's handle. scripts/start.ts has already started the database and applied the
+ * migrations, and passes the URL in DATABASE_URL.
+ */
+export function serverDatabase(): Database {
+  if (!globalForDb.studioDb) {
+    const url = readEnv().DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start the studio with `npm start`, which starts the database first.");
+    globalForDb.studioDb = connect(url, { max: 20 });
+  }
+  return globalForDb.studioDb;
+}

