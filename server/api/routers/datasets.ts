@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { procedure, router } from "../trpc";
+import { deleteDataset, getDataset, listDatasets } from "../../db/datasets";
+import { listAnnotators } from "../../db/records";
+import { importJob, startImport } from "../../imports";
+import { uploadFolder, removeUpload } from "../../uploads";
+
+const datasetName = z.string().min(1).max(200);
+
+export const datasetsRouter = router({
+  list: procedure.query(({ ctx }) => listDatasets(ctx.db.prisma)),
+
+  get: procedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => {
+    const dataset = await getDataset(ctx.db.prisma, input.name);
+    return { ...dataset, annotators: await listAnnotators(ctx.db.pool, dataset.id) };
+  }),
+
+  delete: procedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db.prisma, input.name)),
+
+  /** Import from a path on the server (a folder or a .zip). */
+  importFromPath: procedure
+    .input(z.object({ path: z.string().min(1), name: datasetName.optional() }))
+    .mutation(({ ctx, input }) => ({ importId: startImport(ctx.db.pool, input.path, { name: input.name }) })),
+
+  /** Import files uploaded through /api/uploads/<uploadId>/... */
+  importUpload: procedure
+    .input(z.object({ uploadId: z.string().uuid(), name: datasetName.optional() }))
+    .mutation(({ ctx, input }) => {
+      const folder = uploadFolder(input.uploadId);
+      if (!folder) throw new TRPCError({ code: "NOT_FOUND", message: "That upload does not exist (or was already imported)." });
+      return { importId: startImport(ctx.db.pool, folder.path, { name: input.name || folder.suggestedName, onFinish: () => removeUpload(input.uploadId) }) };
+    }),
+
+  importStatus: procedure.input(z.object({ importId: z.string() })).query(({ input }) => {
+    const job = importJob(input.importId);
+    if (!job) throw new TRPCError({ code: "NOT_FOUND", message: "Unknown import" });
+    return job;
+  }),
+});

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { procedure, router } from "../trpc";
+import { getDataset } from "../../db/datasets";
+import { countRecords, getRecord, listRecords } from "../../db/records";
+import { recordCursorSchema, recordFilterSchema, recordSortSchema } from "../../feedback/record-query";
+
+const datasetName = z.string().min(1).max(200);
+
+export const recordsRouter = router({
+  list: procedure
+    .input(
+      z.object({
+        dataset: datasetName,
+        filter: recordFilterSchema.default({}),
+        sort: recordSortSchema.default({ by: "index", order: "asc" }),
+        cursor: recordCursorSchema.nullish(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const dataset = await getDataset(ctx.db.prisma, input.dataset);
+      return listRecords(ctx.db.pool, dataset.id, input);
+    }),
+
+  count: procedure.input(z.object({ dataset: datasetName, filter: recordFilterSchema.default({}) })).query(async ({ ctx, input }) => {
+    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    return countRecords(ctx.db.pool, dataset.id, input.filter);
+  }),
+
+  get: procedure.input(z.object({ dataset: datasetName, index: z.number().int().nonnegative() })).query(async ({ ctx, input }) => {
+    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    const record = await getRecord(ctx.db.pool, dataset.id, input.index);
+    if (!record) throw new TRPCError({ code: "NOT_FOUND", message: `Dataset "${input.dataset}" has no record ${input.index}` });
+    return record;
+  }),
+});

@@ -1,0 +1,184 @@
+/**
+ * Record reads: keyset pages with filters (the browser, the preview) and a streaming walk of a
+ * whole dataset (prepare). Filters are EXISTS probes on the response/suggestion primary keys, so
+ * a page walks the (dataset_id, idx) index and stops after `limit` matches: no scan of the
+ * dataset for unselective filters, and no N+1 queries (responses and suggestions are aggregated
+ * in the same statement).
+ */
+import type pg from "pg";
+import type { FeedbackResponse, StoredRecord, Suggestion } from "../feedback/schema";
+import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
+
+export interface BrowsedResponse extends FeedbackResponse {
+  annotatorId: number;
+}
+export interface BrowsedRecord extends StoredRecord {
+  responses: BrowsedResponse[];
+}
+
+export interface RecordPage {
+  records: BrowsedRecord[];
+  nextCursor: RecordCursor | null;
+}
+
+export interface Annotator {
+  id: number;
+  userId: string | null;
+  responseCount: number;
+}
+
+export async function listAnnotators(db: pg.Pool | pg.PoolClient, datasetId: number): Promise<Annotator[]> {
+  const { rows } = await db.query<{ id: number; user_id: string | null; response_count: number }>(
+    "SELECT id, user_id, response_count FROM annotator WHERE dataset_id = $1 ORDER BY id",
+    [datasetId],
+  );
+  return rows.map((r) => ({ id: r.id, userId: r.user_id, responseCount: r.response_count }));
+}
+
+/** Builds WHERE clauses with numbered parameters. */
+class SqlBuilder {
+  readonly params: unknown[] = [];
+  readonly where: string[] = [];
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+const RESPONSE_OF_RECORD = "s.dataset_id = r.dataset_id AND s.record_idx = r.idx";
+
+function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
+  if (filter.annotators?.length || filter.annotatorStatus) {
+    const conditions = [RESPONSE_OF_RECORD];
+    if (filter.annotators?.length) conditions.push(`s.annotator_id = ANY(${sql.param(filter.annotators)}::int[])`);
+    if (filter.annotatorStatus) conditions.push(`s.status = ${sql.param(filter.annotatorStatus)}::response_status`);
+    sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${conditions.join(" AND ")})`);
+  }
+  for (const { question, status } of filter.questionStatus ?? []) {
+    const answered = question ? ` AND s.values ? ${sql.param(question)}` : "";
+    if (status === "pending") sql.where.push(`NOT EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD}${answered})`);
+    else sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD} AND s.status = ${sql.param(status)}::response_status${answered})`);
+  }
+  if (filter.suggestion !== undefined) {
+    const forQuestion = typeof filter.suggestion === "string" ? ` AND g.question = ${sql.param(filter.suggestion)}` : "";
+    const exists = `EXISTS (SELECT 1 FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx${forQuestion})`;
+    sql.where.push(filter.suggestion === false ? `NOT ${exists}` : exists);
+  }
+  for (const [name, values] of Object.entries(filter.metadataTerms ?? {})) {
+    if (values.length) sql.where.push(`r.metadata ->> ${sql.param(name)} = ANY(${sql.param(values)}::text[])`);
+  }
+  for (const [name, { min, max }] of Object.entries(filter.metadataRange ?? {})) {
+    const value = `(CASE WHEN jsonb_typeof(r.metadata -> ${sql.param(name)}) = 'number' THEN (r.metadata -> $${sql.params.length})::numeric END)`;
+    if (min !== undefined) sql.where.push(`${value} >= ${sql.param(min)}`);
+    if (max !== undefined) sql.where.push(`${value} <= ${sql.param(max)}`);
+    if (min === undefined && max === undefined) sql.where.push(`${value} IS NOT NULL`);
+  }
+  if (filter.search?.trim()) sql.where.push(`r.search @@ websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`);
+}
+
+const RECORD_COLUMNS = `r.idx, r.external_id, r.fields, r.metadata, r.vectors,
+  COALESCE((SELECT json_agg(json_build_array(s.annotator_id, s.status, s.values) ORDER BY s.position)
+            FROM response s WHERE ${RESPONSE_OF_RECORD}), '[]') AS responses,
+  COALESCE((SELECT json_agg(json_build_array(g.question, g.value, g.score, g.agent, g.type))
+            FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx), '[]') AS suggestions`;
+
+interface RecordRow {
+  idx: number;
+  external_id: string | null;
+  fields: Record<string, string | null>;
+  metadata: Record<string, unknown>;
+  vectors: Record<string, number[] | null> | null;
+  responses: [number, FeedbackResponse["status"], FeedbackResponse["values"]][];
+  suggestions: [string, Suggestion["value"], Suggestion["score"], string | null, Suggestion["type"]][];
+  sort_value?: unknown;
+}
+
+function toRecord(row: RecordRow, userIds: Map<number, string | null>): BrowsedRecord {
+  return {
+    id: String(row.idx),
+    index: row.idx,
+    externalId: row.external_id,
+    fields: row.fields,
+    metadata: row.metadata,
+    ...(row.vectors ? { vectors: row.vectors } : {}),
+    responses: row.responses.map(([annotatorId, status, values]) => ({ annotatorId, userId: userIds.get(annotatorId) ?? null, status, values })),
+    suggestions: row.suggestions.map(([question, value, score, agent, type]) => ({ question, value, score, agent, type })),
+  };
+}
+
+export interface PageQuery {
+  filter?: RecordFilter;
+  sort?: RecordSort;
+  cursor?: RecordCursor | null;
+  limit: number;
+}
+
+export async function listRecords(db: pg.Pool, datasetId: number, query: PageQuery, annotators?: Annotator[]): Promise<RecordPage> {
+  const sql = new SqlBuilder();
+  sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
+  applyFilter(sql, query.filter ?? {});
+  const sort = query.sort ?? { by: "index", order: "asc" };
+  const desc = sort.order === "desc";
+  const cmp = desc ? "<" : ">";
+  let orderBy: string;
+  let sortValue = "";
+  if (sort.by === "index") {
+    if (query.cursor) sql.where.push(`r.idx ${cmp} ${sql.param(query.cursor.index)}`);
+    orderBy = `r.idx ${desc ? "DESC" : "ASC"}`;
+  } else {
+    // jsonb ordering sorts numbers numerically and strings lexically; a missing value is jsonb
+    // null, which sorts first, so every record keeps a place in the keyset.
+    const key = `COALESCE(r.metadata -> ${sql.param(sort.by)}, 'null'::jsonb)`;
+    sortValue = `, ${key} AS sort_value`;
+    if (query.cursor) {
+      sql.where.push(`(${key}, r.idx) ${cmp} (${sql.param(JSON.stringify(query.cursor.value ?? null))}::jsonb, ${sql.param(query.cursor.index)})`);
+    }
+    orderBy = `${key} ${desc ? "DESC" : "ASC"}, r.idx ${desc ? "DESC" : "ASC"}`;
+  }
+  const limit = sql.param(query.limit + 1);
+  const text = `SELECT ${RECORD_COLUMNS}${sortValue} FROM record r WHERE ${sql.where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${limit}`;
+  const [{ rows }, annotatorList] = await Promise.all([
+    db.query<RecordRow>(text, sql.params),
+    annotators ? Promise.resolve(annotators) : listAnnotators(db, datasetId),
+  ]);
+  const userIds = new Map(annotatorList.map((a) => [a.id, a.userId]));
+  const hasMore = rows.length > query.limit;
+  const page = hasMore ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    records: page.map((row) => toRecord(row, userIds)),
+    nextCursor: hasMore && last ? { index: last.idx, value: sort.by === "index" ? undefined : last.sort_value } : null,
+  };
+}
+
+/** Counts matching records, up to `cap` (a count over a million rows is not worth waiting for). */
+export async function countRecords(db: pg.Pool, datasetId: number, filter: RecordFilter, cap = 100_000): Promise<{ count: number; capped: boolean }> {
+  const sql = new SqlBuilder();
+  sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
+  applyFilter(sql, filter);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM record r WHERE ${sql.where.join(" AND ")} LIMIT ${sql.param(cap + 1)}) m`,
+    sql.params,
+  );
+  const n = rows[0].n;
+  return { count: Math.min(n, cap), capped: n > cap };
+}
+
+export async function getRecord(db: pg.Pool, datasetId: number, index: number): Promise<BrowsedRecord | null> {
+  const [{ rows }, annotators] = await Promise.all([
+    db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = $1 AND r.idx = $2`, [datasetId, index]),
+    listAnnotators(db, datasetId),
+  ]);
+  return rows[0] ? toRecord(rows[0], new Map(annotators.map((a) => [a.id, a.userId]))) : null;
+}
+
+/** Every record matching the filter, in sort order, one keyset page at a time. */
+export async function* streamRecords(db: pg.Pool, datasetId: number, query: Omit<PageQuery, "cursor" | "limit"> & { pageSize?: number }): AsyncGenerator<BrowsedRecord> {
+  const annotators = await listAnnotators(db, datasetId);
+  let cursor: RecordCursor | null = null;
+  do {
+    const page: RecordPage = await listRecords(db, datasetId, { ...query, cursor, limit: query.pageSize ?? 2000 }, annotators);
+    yield* page.records;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
