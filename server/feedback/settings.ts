@@ -174,8 +174,8 @@ function zodIssueToImportError(issues: readonly ZodIssue[], raw: unknown, file: 
     file,
     keyPath: formatKeyPath(issuePath) || undefined,
     expected,
-    got,
-    problem: (problem ?? "") + more || undefined,
+    got: got === undefined ? undefined : got + more,
+    problem: problem === undefined ? undefined : problem + more,
   });
 }
 
