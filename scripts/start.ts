@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the studio on http://localhost:3000. Starts the embedded PostgreSQL unless
+ * DATABASE_URL is set, applies migrations, imports the shipped samples into an empty database,
+ * builds the web app when its sources changed, and serves it. Ctrl-C stops everything cleanly.
+ * `--dev` serves with hot reload instead.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensurePrismaClient } from "./prisma-client";
+
+const root = path.resolve(__dirname, "..");
+const dev = process.argv.includes("--dev");
+
+function newestSourceTime(dirs: string[]): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  dirs.forEach((d) => walk(path.join(root, d)));
+  for (const f of ["next.config.js", "package-lock.json", "postcss.config.mjs"]) newest = Math.max(newest, fs.statSync(path.join(root, f)).mtimeMs);
+  return newest;
+}
+
+function buildIfStale(): void {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSourceTime(["app", "components", "server"])) return;
+  console.log("Building the web app (first start or sources changed)…");
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+async function main() {
+  ensurePrismaClient(root);
+  // Imported after generation: the Prisma client must exist first.
+  const { openDatabase } = await import("../server/db/client");
+  const { importSamplesIfEmpty } = await import("../server/samples");
+  console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
+  const db = await openDatabase();
+  await importSamplesIfEmpty(db, (line) => console.log(line));
+  if (!dev) buildIfStale();
+
+  const port = process.env.PORT || "3000";
+  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-p", port], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  console.log(`Feedback Studio: http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    next.kill("SIGTERM");
+    await db.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  next.on("exit", (code) => void stop(code ?? 0));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
