@@ -66,6 +66,11 @@ describe("readJsonLines", () => {
     );
   });
 
+  it("rejects bytes that are not UTF-8", async () => {
+    const latin1 = Buffer.concat([Buffer.from('{"a":1}\n{"t":"M'), Buffer.from([0xfc]), Buffer.from('nchen"}\n')]);
+    expect(await errorMessageOf(() => readAll(chunksOf(latin1)))).toBe("data/train.jsonl line 2: the line is not valid UTF-8 text");
+  });
+
   it("rejects an empty file and a file of blank lines", async () => {
     expect(await errorMessageOf(() => readAll(chunksOf()))).toBe("data/train.jsonl: no records (the file is empty)");
     expect(await errorMessageOf(() => readAll(chunksOf("\n\r\n  \n")))).toBe("data/train.jsonl: no records (every line is blank)");

@@ -7,7 +7,7 @@
  *   wrap a folder); data in data/*.jsonl|parquet (HF shards data/train-00000-of-00002.parquet,
  *   ordered by split then shard) or *.jsonl|parquet beside argilla.yaml.
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type Dirent } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -34,6 +34,8 @@ export interface ExportSource {
   settings: DatasetSettings;
   /** The settings file, relative to the opened folder/zip, e.g. `emotion/argilla.yaml`. */
   settingsFile: string;
+  /** The folder on disk holding argilla.yaml (inside the temp folder for a zip, until cleanup). */
+  exportDir: string;
   /** Data files in reading order, relative to the folder holding argilla.yaml. */
   dataFiles: string[];
   /** Rows to expect: Parquet footers' counts plus non-empty JSONL lines. */
@@ -119,6 +121,7 @@ export async function openExport(inputPath: string): Promise<ExportSource> {
     return {
       settings,
       settingsFile,
+      exportDir,
       dataFiles,
       totalRows,
       records,
@@ -147,7 +150,7 @@ async function findSettingsFile(root: string, shownInput: string): Promise<strin
   const atRoot = await settingsFileIn(root);
   if (atRoot) return atRoot;
   const found: string[] = [];
-  for (const entry of await readdir(root, { withFileTypes: true })) {
+  for (const entry of await sortedEntries(root)) {
     if (!entry.isDirectory() || isIgnoredName(entry.name)) continue;
     const inFolder = await settingsFileIn(path.join(root, entry.name));
     if (inFolder) found.push(inFolder);
@@ -196,9 +199,8 @@ async function findDataFiles(exportDir: string, settingsFile: string): Promise<s
 
 /** Files (not folders) below `dir`, as `/`-separated relative paths, up to `depth` levels. */
 async function listFiles(dir: string, depth: number): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const files: string[] = [];
-  for (const entry of entries) {
+  for (const entry of await sortedEntries(dir)) {
     if (isIgnoredName(entry.name)) continue;
     if (entry.isFile()) files.push(entry.name);
     else if (entry.isDirectory() && depth > 1) {
@@ -206,6 +208,12 @@ async function listFiles(dir: string, depth: number): Promise<string[]> {
     }
   }
   return files;
+}
+
+/** Directory entries sorted by name (readdir order depends on the file system); none if missing. */
+async function sortedEntries(dir: string): Promise<Dirent[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[]);
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function isDataFile(file: string): boolean {
