@@ -64,6 +64,8 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
   if (running) return { url: urlFor(running), owned: false, stop: async () => {} };
 
   fs.mkdirSync(home, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach its data folder.
+  if (process.getuid?.() === 0) fs.chmodSync(home, 0o755);
   const port = await findFreePort(firstPort);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

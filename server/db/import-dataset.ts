@@ -62,6 +62,7 @@ const newBatch = (): Batch => ({ records: [], responses: [], suggestions: [], lo
 export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<ImportSummary> {
   const client = await pool.connect();
   let batch = newBatch();
+  let inFlight: Promise<void> = Promise.resolve();
   try {
     await client.query("BEGIN");
     const existing = await client.query("SELECT 1 FROM dataset WHERE name = $1", [input.name]);
@@ -77,7 +78,6 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
     let recordCount = 0;
     let responseCount = 0;
     let suggestionCount = 0;
-    let inFlight: Promise<void> = Promise.resolve();
 
     const flush = (b: Batch) =>
       copyRows(client, "COPY record (dataset_id, idx, external_id, fields, metadata, vectors) FROM STDIN", b.records)
@@ -142,6 +142,9 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
     await client.query("COMMIT");
     return { dataset: input.name, datasetId, records: recordCount, responses: responseCount, suggestions: suggestionCount, annotators: annotatorIds.size };
   } catch (error) {
+    // A batch may still be on its way in: ROLLBACK must come after its last COPY, or that COPY
+    // would run outside the transaction and commit on its own.
+    await inFlight.catch(() => {});
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {

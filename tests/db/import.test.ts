@@ -1,0 +1,203 @@
+/** Import into a real PostgreSQL: counts, stored shapes, the one-transaction rule, and filters. */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import path from "node:path";
+import { connect, type Database } from "../../server/db/client";
+import { importFromPath } from "../../server/imports";
+import { countRecords, getRecord, listAnnotators, listRecords, streamRecords } from "../../server/db/records";
+import { deleteDataset, findDataset, listDatasets } from "../../server/db/datasets";
+import { makeTempDir, removeTempDirs, writeFiles, buildZip } from "../../server/feedback/test-helpers";
+
+const U1 = "11111111-1111-4111-8111-111111111111";
+const U2 = "22222222-2222-4222-8222-222222222222";
+const U3 = "33333333-3333-4333-8333-333333333333";
+
+const YAML = `allow_extra_metadata: true
+fields:
+- name: text
+  required: true
+  title: Text
+  type: text
+  use_markdown: false
+guidelines: Pick one.
+metadata_properties:
+- name: source
+  title: Source
+  type: terms
+  values:
+  - web
+  - mail
+  visible_for_annotators: true
+- max: 100
+  min: 0
+  name: length
+  title: Length
+  type: integer
+  visible_for_annotators: true
+questions:
+- description: null
+  labels:
+  - pos
+  - neg
+  name: label
+  required: true
+  title: Label
+  type: label_selection
+  visible_labels: null
+vectors_settings: null
+`;
+
+const words = ["apple", "banana", "cherry", "delta", "echo"];
+
+/** Row i: U1 always submits; U2 submits on even rows, drafts on odd ones; U3 discards every third row. */
+function row(i: number): Record<string, unknown> {
+  const responses = [{ user_id: U1, value: i % 2 ? "neg" : "pos", status: "submitted" }, { user_id: U2, value: "pos", status: i % 2 ? "draft" : "submitted" }];
+  if (i % 3 === 0) responses.push({ user_id: U3, value: "neg", status: "discarded" });
+  return {
+    text: `record ${i} about ${words[i % words.length]}`,
+    label: responses,
+    "label-suggestion": i % 4 === 0 ? "pos" : null,
+    "label-suggestion-metadata": i % 4 === 0 ? { type: "model", score: 0.9, agent: "clf-v1" } : { type: null, score: null, agent: null },
+    external_id: `ext-${i}`,
+    metadata: JSON.stringify({ source: i % 2 ? "mail" : "web", length: i }),
+  };
+}
+
+async function writeExport(rows: number, mutate?: (lines: string[]) => void): Promise<string> {
+  const dir = await makeTempDir("import-it-");
+  const lines = Array.from({ length: rows }, (_, i) => JSON.stringify(row(i)));
+  mutate?.(lines);
+  await writeFiles(dir, { "argilla.yaml": YAML, "data/train.jsonl": lines.join("\n") + "\n" });
+  return dir;
+}
+
+let db: Database;
+beforeAll(() => {
+  db = connect(inject("databaseUrl"));
+});
+afterAll(async () => {
+  await db.close();
+  await removeTempDirs();
+});
+
+describe("import into PostgreSQL", () => {
+  it("stores records, one response per annotator, suggestions and metadata", async () => {
+    const summary = await importFromPath(db.pool, await writeExport(30), { name: "it-basic" });
+    // 30 rows × 2 responses + 10 rows (0,3,…,27) with a third = 70; suggestions on rows 0,4,…,28 = 8
+    expect(summary).toMatchObject({ dataset: "it-basic", records: 30, responses: 70, suggestions: 8, annotators: 3 });
+    const dataset = (await findDataset(db.prisma, "it-basic"))!;
+    expect(dataset.recordCount).toBe(30);
+    expect(dataset.settings.questions[0].name).toBe("label");
+    const record = (await getRecord(db.pool, dataset.id, 3))!;
+    expect(record.fields.text).toBe("record 3 about delta");
+    expect(record.metadata).toEqual({ source: "mail", length: 3 });
+    expect(record.externalId).toBe("ext-3");
+    expect(record.responses.map((r) => [r.userId, r.status, r.values.label])).toEqual([
+      [U1, "submitted", "neg"],
+      [U2, "draft", "pos"],
+      [U3, "discarded", "neg"],
+    ]);
+    const withSuggestion = (await getRecord(db.pool, dataset.id, 4))!;
+    expect(withSuggestion.suggestions).toEqual([{ question: "label", value: "pos", score: 0.9, agent: "clf-v1", type: "model" }]);
+    expect((await listAnnotators(db.pool, dataset.id)).map((a) => [a.userId, a.responseCount])).toEqual([
+      [U1, 30],
+      [U2, 30],
+      [U3, 10],
+    ]);
+  });
+
+  it("imports a .zip that wraps the export in a folder", async () => {
+    const zipDir = await makeTempDir("zip-it-");
+    const lines = [0, 1, 2].map((i) => JSON.stringify(row(i))).join("\n");
+    const zip = buildZip([
+      { name: "my-export/argilla.yaml", data: Buffer.from(YAML) },
+      { name: "my-export/data/train.jsonl", data: Buffer.from(lines) },
+    ]);
+    await writeFiles(zipDir, { "my-export.zip": zip });
+    const summary = await importFromPath(db.pool, path.join(zipDir, "my-export.zip"));
+    expect(summary).toMatchObject({ dataset: "my-export", records: 3 });
+  });
+
+  it("leaves nothing behind when a row is bad, and names file, line and column", async () => {
+    const before = (await listDatasets(db.prisma)).length;
+    const counts = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM response) AS s");
+    // 12,000 rows: more than two COPY batches are written before line 11,000 fails
+    const dir = await writeExport(12_000, (lines) => {
+      lines[10_999] = JSON.stringify({ ...row(10_999), label: [{ user_id: U1, value: "maybe", status: "submitted" }] });
+    });
+    await expect(importFromPath(db.pool, dir, { name: "it-bad" })).rejects.toThrow(/data\/train\.jsonl line 11000, column "label".*maybe/);
+    expect((await listDatasets(db.prisma)).length).toBe(before);
+    expect(await findDataset(db.prisma, "it-bad")).toBeNull();
+    const after = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM response) AS s");
+    expect(after.rows[0]).toEqual(counts.rows[0]);
+  });
+
+  it("refuses a second dataset with the same name without touching the first", async () => {
+    await importFromPath(db.pool, await writeExport(5), { name: "it-dup" });
+    await expect(importFromPath(db.pool, await writeExport(7), { name: "it-dup" })).rejects.toThrow(/already exists/);
+    expect((await findDataset(db.prisma, "it-dup"))!.recordCount).toBe(5);
+  });
+
+  it("deletes a dataset with all its rows", async () => {
+    await importFromPath(db.pool, await writeExport(5), { name: "it-delete" });
+    const id = (await findDataset(db.prisma, "it-delete"))!.id;
+    await deleteDataset(db.prisma, "it-delete");
+    const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM response WHERE dataset_id = $1) AS n", [id]);
+    expect(left.rows[0].n).toBe(0);
+  });
+});
+
+describe("record pages and filters", () => {
+  let datasetId: number;
+  beforeAll(async () => {
+    await importFromPath(db.pool, await writeExport(60), { name: "it-filters" });
+    datasetId = (await findDataset(db.prisma, "it-filters"))!.id;
+  });
+
+  const indexes = async (query: Parameters<typeof listRecords>[2]) => (await listRecords(db.pool, datasetId, query)).records.map((r) => r.index);
+
+  it("pages with a keyset cursor in insertion order", async () => {
+    const first = await listRecords(db.pool, datasetId, { limit: 25 });
+    expect(first.records.map((r) => r.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const second = await listRecords(db.pool, datasetId, { limit: 25, cursor: first.nextCursor });
+    expect(second.records[0].index).toBe(25);
+    const third = await listRecords(db.pool, datasetId, { limit: 25, cursor: second.nextCursor });
+    expect(third.records.map((r) => r.index).at(-1)).toBe(59);
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it("filters by annotator and status", async () => {
+    const annotators = await listAnnotators(db.pool, datasetId);
+    const u2 = annotators.find((a) => a.userId === U2)!.id;
+    const u3 = annotators.find((a) => a.userId === U3)!.id;
+    expect(await indexes({ limit: 5, filter: { annotators: [u2], annotatorStatus: "draft" } })).toEqual([1, 3, 5, 7, 9]);
+    expect(await countRecords(db.pool, datasetId, { annotators: [u3] })).toEqual({ count: 20, capped: false });
+    expect((await countRecords(db.pool, datasetId, { annotators: [u3], annotatorStatus: "submitted" })).count).toBe(0);
+  });
+
+  it("filters by response status per question, suggestion, metadata and text", async () => {
+    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "discarded" }] })).count).toBe(20);
+    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ status: "pending" }] })).count).toBe(0);
+    expect((await countRecords(db.pool, datasetId, { suggestion: true })).count).toBe(15);
+    expect((await countRecords(db.pool, datasetId, { suggestion: false })).count).toBe(45);
+    expect(await indexes({ limit: 3, filter: { metadataTerms: { source: ["mail"] } } })).toEqual([1, 3, 5]);
+    expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 10, max: 12 } } } })).toEqual([10, 11, 12]);
+    expect(await indexes({ limit: 3, filter: { search: "cherry" } })).toEqual([2, 7, 12]);
+    expect(await indexes({ limit: 3, filter: { search: "cherry", metadataTerms: { source: ["mail"] } } })).toEqual([7, 17, 27]);
+  });
+
+  it("sorts by a metadata value with a stable keyset, both directions", async () => {
+    const desc = await listRecords(db.pool, datasetId, { limit: 4, sort: { by: "length", order: "desc" } });
+    expect(desc.records.map((r) => r.index)).toEqual([59, 58, 57, 56]);
+    const next = await listRecords(db.pool, datasetId, { limit: 2, sort: { by: "length", order: "desc" }, cursor: desc.nextCursor });
+    expect(next.records.map((r) => r.index)).toEqual([55, 54]);
+    const bySource = await listRecords(db.pool, datasetId, { limit: 31, sort: { by: "source", order: "asc" } });
+    // "mail" < "web": the 30 odd rows first, then the first even one
+    expect(bySource.records.map((r) => r.index).slice(29)).toEqual([59, 0]);
+  });
+
+  it("streams every matching record across pages", async () => {
+    const seen: number[] = [];
+    for await (const r of streamRecords(db.pool, datasetId, { filter: { metadataTerms: { source: ["web"] } }, pageSize: 7 })) seen.push(r.index);
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+  });
+});
