@@ -1,0 +1,241 @@
+/**
+ * Incremental diagnostics over preview results or prepared rows: counts in/out/dropped by reason,
+ * label distribution with balance warnings, duplicate and conflicting rows, train/test leakage
+ * (identical inputs in both splits) and text-length histograms in characters (code points) over
+ * fixed bins. Memory grows with the distinct inputs seen, nothing else.
+ */
+import { codePointLength } from "./code-points";
+import { DROP_REASON_LIST, type DropReason } from "./drop-reasons";
+import type { RecordResult } from "./format-records";
+import type { PreparedData } from "./prepare-for-training";
+import { ADAPTERS } from "./prepare";
+import { LabelSpace } from "./prepare/labels";
+import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./prepare/types";
+import type { TaskKind } from "./tasks/schema";
+import type { Sample } from "./tasks/types";
+
+/** Lower bounds of the length bins, in characters; the last bin is open-ended. */
+export const LENGTH_BINS = [0, 1, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
+/** A class with fewer rows than this fraction of the majority class is reported. */
+export const MINORITY_CLASS_RATIO = 0.1;
+const MAX_EXAMPLES = 5;
+
+export interface DiagnosticsOptions {
+  task: TaskKind | { task: TaskKind };
+  framework: Framework;
+  /** Label names in id order (PreparedData.meta.id2label / FormattedPage.labels), to name ids in rows. */
+  labels?: readonly string[];
+  frameworkOptions?: FrameworkOptions;
+}
+
+/** A row of a split, for leakage and per-split counts. */
+export interface SplitRow {
+  split: "train" | "test";
+  row: Row;
+}
+
+export interface LengthHistogram {
+  bins: { min: number; max: number | null; count: number }[];
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+export interface DiagnosticsWarning {
+  code: "single_class" | "minority_class" | "unused_label" | "duplicates" | "conflicting_labels" | "leakage" | "errors" | "most_dropped";
+  message: string;
+}
+
+export interface DiagnosticsReport {
+  records: { total: number; withRows: number; errors: number; dropped: Partial<Record<DropReason, number>> };
+  rows: { total: number; train: number; test: number };
+  labels?: Record<string, number>;
+  /** Rows identical in input and label to an earlier row. */
+  duplicates: { rows: number; examples: string[] };
+  /** Inputs seen with different labels. */
+  conflicts: { inputs: number; examples: string[] };
+  /** Test rows whose input also appears in the train split. */
+  leakage: { rows: number; examples: string[] };
+  lengths: Record<string, LengthHistogram>;
+  warnings: DiagnosticsWarning[];
+}
+
+export interface Diagnostics {
+  add(input: RecordResult | SplitRow): void;
+  result(): DiagnosticsReport;
+}
+
+export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
+  const kind = typeof options.task === "string" ? options.task : options.task.task;
+  const adapter = ADAPTERS[kind][options.framework] as FrameworkAdapter<Sample> | undefined;
+  if (!adapter) throw new Error(`${kind} does not support the ${options.framework} framework`);
+  const ctx: RowContext = { labels: options.labels ? new LabelSpace(options.labels) : undefined, options: options.frameworkOptions ?? {} };
+
+  const records = { total: 0, withRows: 0, errors: 0, dropped: {} as Partial<Record<DropReason, number>> };
+  const rowCounts = { total: 0, train: 0, test: 0 };
+  const labelCounts = new Map<string, number>();
+  const labelsByInput = new Map<string, string>(); // input → labels key of its first row
+  const conflictInputs = new Set<string>();
+  const duplicates = { rows: 0, examples: [] as string[] };
+  const seenRows = new Set<string>();
+  const trainInputs = new Set<string>();
+  const testInputs: string[] = [];
+  const lengths = new Map<string, LengthAccumulator>();
+  let hasLabels = false;
+
+  function addRow(row: Row, split?: "train" | "test"): void {
+    rowCounts.total++;
+    const view = adapter!.view(row, ctx);
+    const labelsKey = view.labels ? view.labels.join("\u0000") : "";
+    if (view.labels) {
+      hasLabels = true;
+      for (const label of view.labels) labelCounts.set(label, (labelCounts.get(label) ?? 0) + 1);
+    }
+    const rowKey = `${view.input}\u0001${labelsKey}`;
+    if (seenRows.has(rowKey)) {
+      duplicates.rows++;
+      if (duplicates.examples.length < MAX_EXAMPLES) duplicates.examples.push(excerpt(view.input));
+    } else seenRows.add(rowKey);
+    const firstLabels = labelsByInput.get(view.input);
+    if (firstLabels === undefined) labelsByInput.set(view.input, labelsKey);
+    else if (firstLabels !== labelsKey) conflictInputs.add(view.input);
+    if (split === "train") {
+      rowCounts.train++;
+      trainInputs.add(view.input);
+    } else if (split === "test") {
+      rowCounts.test++;
+      testInputs.push(view.input);
+    }
+    for (const [column, text] of view.texts) {
+      let acc = lengths.get(column);
+      if (!acc) lengths.set(column, (acc = new LengthAccumulator()));
+      acc.add(codePointLength(text));
+    }
+  }
+
+  return {
+    add(input) {
+      if ("split" in input) return addRow(input.row, input.split);
+      records.total++;
+      if (input.error !== undefined) records.errors++;
+      if (input.dropped) records.dropped[input.dropped.reason] = (records.dropped[input.dropped.reason] ?? 0) + 1;
+      if (input.rows.length > 0) records.withRows++;
+      for (const row of input.rows) addRow(row);
+    },
+    result() {
+      const leaked = testInputs.filter((input) => trainInputs.has(input));
+      const report: DiagnosticsReport = {
+        records: { ...records, dropped: { ...records.dropped } },
+        rows: { ...rowCounts },
+        labels: hasLabels || ctx.labels ? labelDistribution(labelCounts, ctx.labels) : undefined,
+        duplicates: { rows: duplicates.rows, examples: [...duplicates.examples] },
+        conflicts: { inputs: conflictInputs.size, examples: [...conflictInputs].slice(0, MAX_EXAMPLES).map(excerpt) },
+        leakage: { rows: leaked.length, examples: leaked.slice(0, MAX_EXAMPLES).map(excerpt) },
+        lengths: Object.fromEntries([...lengths].map(([column, acc]) => [column, acc.histogram()])),
+        warnings: [],
+      };
+      report.warnings = warningsFor(report);
+      return report;
+    },
+  };
+}
+
+/** Diagnostics of prepared data: its split rows plus the record counts from its meta. */
+export function diagnosePrepared(data: PreparedData, frameworkOptions?: FrameworkOptions): DiagnosticsReport {
+  const { meta } = data;
+  const labels = meta.id2label ? Object.keys(meta.id2label).map((id) => meta.id2label![Number(id)]!) : undefined;
+  const diagnostics = createDiagnostics({ task: meta.task, framework: meta.framework, labels, frameworkOptions });
+  for (const row of data.train) diagnostics.add({ split: "train", row });
+  for (const row of data.test) diagnostics.add({ split: "test", row });
+  const report = diagnostics.result();
+  const dropped: Partial<Record<DropReason, number>> = {};
+  let droppedTotal = 0;
+  for (const reason of DROP_REASON_LIST) {
+    if (meta.dropped[reason].count === 0) continue;
+    dropped[reason] = meta.dropped[reason].count;
+    droppedTotal += meta.dropped[reason].count;
+  }
+  report.records = { total: meta.counts.records, withRows: meta.counts.records - droppedTotal, errors: 0, dropped };
+  report.warnings = warningsFor(report);
+  return report;
+}
+
+function labelDistribution(counts: Map<string, number>, labels: LabelSpace | undefined): Record<string, number> {
+  const distribution: Record<string, number> = {};
+  for (const name of labels?.names ?? []) distribution[name] = 0; // every label, so unused ones show
+  for (const [name, count] of counts) distribution[name] = count;
+  return distribution;
+}
+
+function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
+  const warnings: DiagnosticsWarning[] = [];
+  if (report.labels) {
+    const entries = Object.entries(report.labels);
+    const used = entries.filter(([, n]) => n > 0);
+    const [majorityName, majority] = used.reduce<[string, number]>((best, e) => (e[1] > best[1] ? e : best), ["", 0]);
+    if (used.length === 1) {
+      warnings.push({ code: "single_class", message: `Every row has the label "${used[0]![0]}": a classifier needs at least two classes.` });
+    }
+    for (const [name, count] of used) {
+      if (count < MINORITY_CLASS_RATIO * majority) {
+        warnings.push({
+          code: "minority_class",
+          message: `Label "${name}" has ${count} rows, less than ${MINORITY_CLASS_RATIO * 100}% of the majority label "${majorityName}" (${majority}).`,
+        });
+      }
+    }
+    for (const [name, count] of entries) {
+      if (count === 0) warnings.push({ code: "unused_label", message: `Label "${name}" has no rows.` });
+    }
+  }
+  if (report.duplicates.rows > 0) {
+    warnings.push({ code: "duplicates", message: `${report.duplicates.rows} rows repeat an earlier row exactly.` });
+  }
+  if (report.conflicts.inputs > 0) {
+    warnings.push({ code: "conflicting_labels", message: `${report.conflicts.inputs} inputs appear with different labels.` });
+  }
+  if (report.leakage.rows > 0) {
+    warnings.push({ code: "leakage", message: `${report.leakage.rows} test rows have an input that is also in the train split.` });
+  }
+  if (report.records.errors > 0) {
+    warnings.push({ code: "errors", message: `${report.records.errors} records could not be formatted (see their errors).` });
+  }
+  const droppedTotal = Object.values(report.records.dropped).reduce((a, b) => a + (b ?? 0), 0);
+  if (report.records.total > 0 && droppedTotal * 2 > report.records.total) {
+    warnings.push({ code: "most_dropped", message: `${droppedTotal} of ${report.records.total} records were dropped.` });
+  }
+  return warnings;
+}
+
+class LengthAccumulator {
+  private readonly counts = new Array<number>(LENGTH_BINS.length).fill(0);
+  private count = 0;
+  private sum = 0;
+  private min = Infinity;
+  private max = 0;
+
+  add(length: number): void {
+    let bin = LENGTH_BINS.length - 1;
+    while (LENGTH_BINS[bin]! > length) bin--;
+    this.counts[bin]!++;
+    this.count++;
+    this.sum += length;
+    if (length < this.min) this.min = length;
+    if (length > this.max) this.max = length;
+  }
+
+  histogram(): LengthHistogram {
+    return {
+      bins: LENGTH_BINS.map((min, i) => ({ min, max: i + 1 < LENGTH_BINS.length ? LENGTH_BINS[i + 1]! - 1 : null, count: this.counts[i]! })),
+      count: this.count,
+      min: this.count ? this.min : 0,
+      max: this.max,
+      mean: this.count ? this.sum / this.count : 0,
+    };
+  }
+}
+
+function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

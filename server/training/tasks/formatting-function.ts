@@ -1,0 +1,129 @@
+/**
+ * Function mode: the user's function runs in the sandbox on Argilla's `sample` (see ../sample.ts)
+ * and its result is normalised and coerced the way Argilla 1.20+ does (reference §2.5), adapted
+ * to JavaScript, which has no tuples:
+ *   - null/undefined → nothing;
+ *   - a generator → its yielded items, as a list;
+ *   - a list → each element normalised, keeping only the first item of each (Argilla's rule,
+ *     including "a yielded list of tuples keeps its first tuple");
+ *   - for tasks whose sample is a tuple (e.g. [text, label]): an array whose first element is not
+ *     an array is ONE sample (a tuple); an array of arrays is a list of samples;
+ *   - anything else → one item.
+ * Each item is then validated and coerced by the task's contract; a violation is an error naming
+ * the record (the preview shows it next to the record; prepare stops on it).
+ */
+import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
+import { Drop, drop } from "../drop-reasons";
+import { InvalidSampleError, RecordFormattingError, recordLabel } from "../errors";
+import { toArgillaSample } from "../sample";
+import type { FormattingFunc } from "./schema";
+import type { CompiledTask, LabelSpec, Sample } from "./types";
+import type { TaskKind } from "./schema";
+
+/** The sandbox contract (implemented in ../sandbox). */
+export type FormattingResult = { kind: "value"; value: unknown } | { kind: "generator"; items: unknown[] };
+export interface FormattingSandbox {
+  call(sample: unknown, recordLabel?: string): FormattingResult;
+  dispose(): void;
+}
+export interface SandboxLimits {
+  timeoutMs?: number;
+  memoryBytes?: number;
+}
+export interface SandboxOptions {
+  limits?: SandboxLimits;
+}
+export type SandboxFactory = (
+  source: string,
+  options: { language: "javascript" | "typescript"; limits?: SandboxLimits; functionName?: string },
+) => Promise<FormattingSandbox>;
+
+export const defaultSandboxFactory: SandboxFactory = async (source, options) => {
+  const { createFormattingSandbox } = await import("../sandbox");
+  return createFormattingSandbox(source, options);
+};
+
+/** What a task accepts from a formatting function. */
+export interface FunctionOutputContract<T, S> {
+  /** The accepted shape, for error messages (e.g. "[text, label] or a list of them"). */
+  expected: string;
+  /** The task's sample is a tuple, so arrays of scalars are one sample. */
+  tuple: boolean;
+  /** One normalised item → a typed value; throws InvalidSampleError saying what is wrong. */
+  coerce(item: unknown): T;
+  /** All coerced items of one record → samples (identity unless the task groups or expands). */
+  collect(items: T[]): S[];
+  /** Per-sample task rule applied in every mode (e.g. chosen ≠ rejected). */
+  check?(sample: S): S | Drop;
+}
+
+export function normaliseFunctionOutput(result: FormattingResult, tuple: boolean): unknown[] {
+  return result.kind === "generator" ? firstOfEach(result.items, tuple) : normaliseValue(result.value, tuple);
+}
+
+function normaliseValue(value: unknown, tuple: boolean): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value) && !(tuple && value.length > 0 && !Array.isArray(value[0]))) return firstOfEach(value, tuple);
+  return [value];
+}
+
+function firstOfEach(items: readonly unknown[], tuple: boolean): unknown[] {
+  const out: unknown[] = [];
+  for (const item of items) {
+    const normalised = normaliseValue(item, tuple);
+    if (normalised.length > 0) out.push(normalised[0]);
+  }
+  return out;
+}
+
+export interface FunctionTaskOptions {
+  createSandbox?: SandboxFactory;
+  sandbox?: SandboxOptions;
+}
+
+export async function functionTask<T, S extends Sample>(
+  kind: TaskKind,
+  func: FormattingFunc,
+  settings: DatasetSettings,
+  contract: FunctionOutputContract<T, S>,
+  options: FunctionTaskOptions & { labels?: LabelSpec },
+): Promise<CompiledTask<S>> {
+  const sandbox = await (options.createSandbox ?? defaultSandboxFactory)(func.source, {
+    language: func.language,
+    limits: options.sandbox?.limits,
+    functionName: func.function_name,
+  });
+
+  const format = (record: StoredRecord): S[] | Drop => {
+    let result: FormattingResult;
+    try {
+      result = sandbox.call(toArgillaSample(settings, record), recordLabel(record));
+    } catch (error) {
+      throw RecordFormattingError.of(record, describeFunctionError(error));
+    }
+    const items = normaliseFunctionOutput(result, contract.tuple);
+    if (items.length === 0) return drop("function_returned_nothing", "the formatting function returned nothing");
+    let coerced: T[];
+    try {
+      coerced = items.map((item) => contract.coerce(item));
+    } catch (error) {
+      if (!(error instanceof InvalidSampleError)) throw error;
+      throw RecordFormattingError.of(record, `the formatting function must return ${contract.expected}: ${error.message}`);
+    }
+    const samples: S[] = [];
+    let firstDrop: Drop | undefined;
+    for (const sample of contract.collect(coerced)) {
+      const checked = contract.check ? contract.check(sample) : sample;
+      if (checked instanceof Drop) firstDrop ??= checked;
+      else samples.push(checked);
+    }
+    return samples.length > 0 ? samples : firstDrop!;
+  };
+  return { kind, format, dedup: false, labels: options.labels, dispose: () => sandbox.dispose() };
+}
+
+function describeFunctionError(error: unknown): string {
+  const kind = (error as { kind?: unknown })?.kind;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof kind === "string" ? `formatting function failed (${kind}): ${message}` : `formatting function failed: ${message}`;
+}
