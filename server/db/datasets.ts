@@ -1,6 +1,7 @@
 /** Dataset reads and deletion (Prisma; these are small queries). */
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
+import { MAX_SORT_INDEXES, metadataIndexName } from "./import-dataset";
 
 export interface DatasetSummary {
   id: number;
@@ -70,5 +71,6 @@ export async function deleteDataset(prisma: PrismaClient, name: string): Promise
     prisma.suggestion.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.record.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.dataset.delete({ where: { id: dataset.id } }),
+    ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${metadataIndexName(dataset.id, i)}`)),
   ]);
 }
