@@ -182,3 +182,14 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: Omit
     cursor = page.nextCursor;
   } while (cursor);
 }
+
+/** Specific records (a random sample, a drop reason's records), in index order. */
+export async function listRecordsByIndexes(db: pg.Pool, datasetId: number, indexes: number[]): Promise<BrowsedRecord[]> {
+  if (indexes.length === 0) return [];
+  const [{ rows }, annotators] = await Promise.all([
+    db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = $1 AND r.idx = ANY($2::int[]) ORDER BY r.idx`, [datasetId, indexes]),
+    listAnnotators(db, datasetId),
+  ]);
+  const userIds = new Map(annotators.map((a) => [a.id, a.userId]));
+  return rows.map((row) => toRecord(row, userIds));
+}

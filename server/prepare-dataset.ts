@@ -1,0 +1,156 @@
+/**
+ * The training core applied to a stored dataset: the preview (one page or a random sample, never
+ * a scan), the full prepare (records streamed in keyset pages), and writing the prepared rows.
+ * The same core functions serve the web preview, `studio prepare` and (later) jobs, so what the
+ * preview shows is what training gets.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type pg from "pg";
+import type { PrismaClient } from "@prisma/client";
+import { getDataset, type DatasetDetail } from "./db/datasets";
+import { listRecords, listRecordsByIndexes, streamRecords, type BrowsedRecord } from "./db/records";
+import type { RecordCursor, RecordSort } from "./feedback/record-query";
+import {
+  formatRecordsPage,
+  prepareForTraining,
+  type FilterBy,
+  type Framework,
+  type FrameworkOptions,
+  type PreparedData,
+  type Row,
+  type TrainingTask,
+} from "./training";
+import { createRng } from "./training/random";
+
+export interface PrepareOptions {
+  task: TrainingTask;
+  framework: Framework;
+  trainSize?: number;
+  testSize?: number;
+  seed?: number;
+  filterBy?: FilterBy;
+  maxRecords?: number;
+  /** "index" (insertion order, the default) or a metadata property name. */
+  sortBy?: RecordSort;
+  frameworkOptions?: FrameworkOptions;
+}
+
+interface Db {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+}
+
+export async function prepareDataset(db: Db, datasetName: string, options: PrepareOptions): Promise<{ dataset: DatasetDetail; prepared: PreparedData }> {
+  const dataset = await getDataset(db.prisma, datasetName);
+  const prepared = await prepareForTraining({
+    settings: dataset.settings,
+    task: options.task,
+    framework: options.framework,
+    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy, pageSize: 2000 }),
+    trainSize: options.trainSize,
+    testSize: options.testSize,
+    seed: options.seed,
+    filterBy: options.filterBy,
+    maxRecords: options.maxRecords,
+    frameworkOptions: options.frameworkOptions,
+  });
+  return { dataset, prepared };
+}
+
+export interface PreviewOptions {
+  task: TrainingTask;
+  framework: Framework;
+  filterBy?: FilterBy;
+  frameworkOptions?: FrameworkOptions;
+  /** "page": records in order from `cursor`; "sample": `limit` records drawn at random (seeded). */
+  mode: "page" | "sample";
+  cursor?: RecordCursor | null;
+  limit: number;
+  sampleSeed?: number;
+  /** Only these records (a drop reason's list, say). */
+  indexes?: number[];
+}
+
+export async function previewDataset(db: Db, datasetName: string, options: PreviewOptions) {
+  const dataset = await getDataset(db.prisma, datasetName);
+  let records: BrowsedRecord[];
+  let nextCursor: RecordCursor | null = null;
+  if (options.indexes) {
+    records = await listRecordsByIndexes(db.pool, dataset.id, options.indexes.slice(0, options.limit));
+  } else if (options.mode === "sample") {
+    records = await listRecordsByIndexes(db.pool, dataset.id, sampleIndexes(dataset.recordCount, options.limit, options.sampleSeed ?? 0));
+  } else {
+    const page = await listRecords(db.pool, dataset.id, { cursor: options.cursor, limit: options.limit });
+    records = page.records;
+    nextCursor = page.nextCursor;
+  }
+  const formatted = await formatRecordsPage(dataset.settings, options.task, records, {
+    framework: options.framework,
+    filterBy: options.filterBy,
+    frameworkOptions: options.frameworkOptions,
+  });
+  return { records, formatted, nextCursor };
+}
+
+/** `count` distinct indexes in [0, total), drawn with a seeded generator, in ascending order. */
+export function sampleIndexes(total: number, count: number, seed: number): number[] {
+  if (total <= count) return Array.from({ length: total }, (_, i) => i);
+  const random = createRng(seed);
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(Math.floor(random() * total));
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** Rows as JSON lines: what trainers read. */
+export function toJsonLines(rows: readonly Row[]): string {
+  return rows.map((row) => JSON.stringify(row)).join("\n") + (rows.length ? "\n" : "");
+}
+
+/** Columns from the first row's keys; nested values (lists, objects) stored as Parquet JSON. */
+export async function toParquet(rows: readonly Row[]): Promise<ArrayBuffer> {
+  const { parquetWriteBuffer } = await import("hyparquet-writer");
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row as object)))];
+  const columnData = names.map((name) => {
+    const data = rows.map((row) => (row as Record<string, unknown>)[name] ?? null);
+    const sample = data.find((v) => v !== null);
+    const type = typeof sample === "string" ? "STRING" : typeof sample === "number" ? (data.every((v) => v === null || Number.isInteger(v)) ? "INT64" : "DOUBLE") : typeof sample === "boolean" ? "BOOLEAN" : "JSON";
+    return { name, data: type === "INT64" ? data.map((v) => (v === null ? null : BigInt(v as number))) : data, type } as const;
+  });
+  return parquetWriteBuffer({ columnData: columnData as never });
+}
+
+export interface PreparedFiles {
+  train: string;
+  test?: string;
+  meta: string;
+}
+
+/** Summary of a prepare: what `studio prepare --json` prints and meta.json holds. */
+export function preparedSummary(prepared: PreparedData) {
+  const dropped = Object.fromEntries(
+    Object.entries(prepared.meta.dropped)
+      .filter(([, d]) => d.count > 0)
+      .map(([reason, d]) => [reason, d.count]),
+  );
+  return { train: prepared.train.length, test: prepared.test.length, dropped };
+}
+
+export async function writePrepared(dir: string, prepared: PreparedData, format: "jsonl" | "parquet" = "jsonl"): Promise<PreparedFiles> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const write = async (name: string, rows: readonly Row[]) => {
+    const file = path.join(dir, `${name}.${format}`);
+    if (format === "jsonl") await fs.promises.writeFile(file, toJsonLines(rows));
+    else await fs.promises.writeFile(file, Buffer.from(await toParquet(rows)));
+    return file;
+  };
+  const train = await write("train", prepared.train);
+  const test = prepared.test.length > 0 ? await write("test", prepared.test) : undefined;
+  const meta = path.join(dir, "meta.json");
+  const { dropped: _dropped, ...metaRest } = prepared.meta;
+  await fs.promises.writeFile(
+    meta,
+    JSON.stringify({ ...metaRest, ...preparedSummary(prepared), droppedRecords: prepared.meta.dropped }, null, 2) + "\n",
+  );
+  return { train, test, meta };
+}
