@@ -1,0 +1,45 @@
+/**
+ * Throughput of the formatting sandbox: `npx tsx server/training/sandbox/bench.ts [calls]`.
+ * A trivial function on a realistic ~1 KB Argilla sample, one sandbox reused for every call
+ * (what the CLI does), plus the cost of creating a sandbox (what the preview pays per edit).
+ */
+import { createFormattingSandbox } from "./index";
+
+export const BENCH_SAMPLE = {
+  id: "b3f1c2de-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+  text: "The battery life on this laptop is excellent and the screen is bright, but the keyboard feels cheap. ".repeat(4),
+  context: "Customer review collected from the product page in March.",
+  label: "positive",
+  rating: 4,
+  "quality-suggestion": { value: 3, score: 0.82, agent: "gpt-4" },
+  metadata: { source: "web", language: "en", length: 412, tags: ["electronics", "laptop", "review"] },
+};
+
+const TRIVIAL = `function formatting_func(sample) {
+  return [sample.text, sample.label];
+}`;
+
+async function main(): Promise<void> {
+  const calls = Number(process.argv[2] ?? 50_000);
+  console.log(`sample: ${JSON.stringify(BENCH_SAMPLE).length} bytes of JSON`);
+
+  let started = performance.now();
+  const sandbox = await createFormattingSandbox(TRIVIAL);
+  console.log(`create sandbox (first, includes esbuild start-up): ${(performance.now() - started).toFixed(1)} ms`);
+  started = performance.now();
+  const second = await createFormattingSandbox(TRIVIAL);
+  console.log(`create sandbox (warm): ${(performance.now() - started).toFixed(1)} ms`);
+  second.dispose();
+
+  for (let i = 0; i < 2_000; i++) sandbox.call(BENCH_SAMPLE);
+  started = performance.now();
+  for (let i = 0; i < calls; i++) sandbox.call(BENCH_SAMPLE);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${calls} calls: ${Math.round(calls / seconds)} calls/s (${((seconds / calls) * 1e6).toFixed(1)} µs/call)`);
+  sandbox.dispose();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,190 @@
+/**
+ * One QuickJS runtime + context with the driver (./driver.ts) installed, and the only code that
+ * talks to quickjs-emscripten. Every entry into QuickJS runs under a deadline enforced by the
+ * runtime's interrupt handler, and only strings cross the boundary (JSON in, JSON out), so no host
+ * object is ever reachable from inside.
+ */
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
+import { DRIVER_SOURCE, PENDING } from "./driver";
+
+export interface VmLimits {
+  timeoutMs: number;
+  memoryBytes: number;
+}
+
+/**
+ * QuickJS's own stack limit. It has to trip before V8's limit on the host thread: each level of
+ * JS recursion inside QuickJS also costs native wasm stack on the host. 256 KiB allows ~1,500
+ * levels of plain recursion and was measured to stay well clear of V8's default ~1 MB stack.
+ */
+const QUICKJS_STACK_BYTES = 256 * 1024;
+
+/** Installing the driver is our own code and takes a few ms; it gets its own budget, not the user's. */
+const SETUP_BUDGET_MS = 10_000;
+
+/** Why an entry into QuickJS did not return a value. */
+export class VmAbort extends Error {
+  constructor(
+    /** timeout: the deadline interrupted it; error: an exception escaped the driver; crash: the engine itself failed (wasm trap, host stack overflow) and must not be used again. */
+    readonly reason: "timeout" | "error" | "crash",
+    /** "Name: message" of the QuickJS exception, or of the host error for a crash. */
+    readonly detail: string,
+    readonly errorName?: string,
+  ) {
+    super(`${reason}: ${detail}`);
+    this.name = "VmAbort";
+  }
+}
+
+interface DriverFunctions {
+  load: QuickJSHandle;
+  select: QuickJSHandle;
+  call: QuickJSHandle;
+  settle: QuickJSHandle;
+}
+
+export class DriverVm {
+  private deadline = Number.POSITIVE_INFINITY;
+  private interrupted = false;
+  private crashed = false;
+  private disposed = false;
+  private readonly runtime: QuickJSRuntime;
+  private readonly context: QuickJSContext;
+  private readonly driver: DriverFunctions;
+
+  constructor(module: QuickJSWASMModule, private readonly limits: VmLimits) {
+    this.runtime = module.newRuntime();
+    this.runtime.setMemoryLimit(limits.memoryBytes);
+    this.runtime.setMaxStackSize(QUICKJS_STACK_BYTES);
+    this.runtime.setInterruptHandler(() => {
+      if (performance.now() <= this.deadline) return false;
+      this.interrupted = true;
+      return true;
+    });
+    this.context = this.runtime.newContext();
+    try {
+      const driver = this.guarded(() => this.unwrap(this.context.evalCode(DRIVER_SOURCE, "sandbox-driver.js")), SETUP_BUDGET_MS);
+      this.driver = {
+        load: this.context.getProp(driver, "load"),
+        select: this.context.getProp(driver, "select"),
+        call: this.context.getProp(driver, "call"),
+        settle: this.context.getProp(driver, "settle"),
+      };
+      driver.dispose();
+    } catch (error) {
+      if (!this.crashed) {
+        this.context.dispose();
+        this.runtime.dispose();
+      }
+      throw error;
+    }
+  }
+
+  /** Evaluates the user's code; returns the driver's JSON list of the functions it defines. */
+  load(code: string, probeSuffix: string): string {
+    return this.guarded(() => this.callString(this.driver.load, code, probeSuffix));
+  }
+
+  select(id: number): void {
+    this.guarded(() => {
+      const idHandle = this.context.newNumber(id);
+      try {
+        this.unwrap(this.context.callFunction(this.driver.select, this.context.undefined, idHandle)).dispose();
+      } finally {
+        idHandle.dispose();
+      }
+    });
+  }
+
+  /** Runs the selected function on one sample; returns the driver's JSON envelope. */
+  call(sampleJson: string): string {
+    return this.guarded(() => {
+      let outcome = this.callString(this.driver.call, sampleJson);
+      // Promise callbacks (the user's, and the driver's for async results) run as jobs; draining
+      // them here also keeps stray jobs from piling up across records.
+      if (this.runtime.hasPendingJob()) this.runPendingJobs();
+      if (outcome === PENDING) outcome = this.callString(this.driver.settle);
+      return outcome;
+    });
+  }
+
+  /** Whether this VM can be reused after `error`: a crash leaves the wasm instance in an unknown state. */
+  get isCrashed(): boolean {
+    return this.crashed;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.crashed) return; // freeing would walk corrupted memory; the whole module is dropped instead
+    try {
+      for (const handle of Object.values(this.driver)) handle.dispose();
+      this.context.dispose();
+      this.runtime.dispose();
+    } catch {
+      // A runtime left behind by an interrupt or out-of-memory error can fail its final GC
+      // assertions; the memory belongs to the module and is reclaimed with it.
+      this.crashed = true;
+    }
+  }
+
+  /** Runs `enter` under the deadline and turns every way out of QuickJS other than a return into a VmAbort. */
+  private guarded<T>(enter: () => T, budgetMs = this.limits.timeoutMs): T {
+    if (this.disposed) throw new Error("sandbox VM used after dispose");
+    this.interrupted = false;
+    this.deadline = performance.now() + budgetMs;
+    try {
+      return enter();
+    } catch (error) {
+      if (error instanceof VmAbort) throw error;
+      this.crashed = true;
+      throw new VmAbort("crash", error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    } finally {
+      this.deadline = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  private callString(fn: QuickJSHandle, ...args: string[]): string {
+    const handles = args.map((arg) => this.context.newString(arg));
+    try {
+      const result = this.unwrap(this.context.callFunction(fn, this.context.undefined, ...handles));
+      try {
+        return this.context.getString(result);
+      } finally {
+        result.dispose();
+      }
+    } finally {
+      for (const handle of handles) handle.dispose();
+    }
+  }
+
+  private runPendingJobs(): void {
+    const result = this.runtime.executePendingJobs();
+    if (result.error) this.abort(result.error);
+  }
+
+  private unwrap(result: { value: QuickJSHandle; error?: undefined } | { error: QuickJSHandle }): QuickJSHandle {
+    if (result.error) this.abort(result.error);
+    return (result as { value: QuickJSHandle }).value;
+  }
+
+  private abort(errorHandle: QuickJSHandle): never {
+    let name: string | undefined;
+    let detail: string;
+    try {
+      const error: unknown = this.context.dump(errorHandle);
+      if (error && typeof error === "object" && "message" in error) {
+        const { name: errorName, message } = error as { name?: unknown; message: unknown };
+        name = String(errorName ?? "Error");
+        detail = `${name}: ${String(message)}`;
+      } else {
+        detail = String(error);
+      }
+    } catch {
+      detail = "an error that could not be read back from the sandbox";
+    } finally {
+      errorHandle.dispose();
+    }
+    throw new VmAbort(this.interrupted ? "timeout" : "error", detail, name);
+  }
+}

@@ -1,0 +1,29 @@
+/** What went wrong with a user's formatting function (see the table in index.ts). */
+export type FormattingErrorKind = "syntax" | "timeout" | "memory" | "throw" | "invalid-return" | "not-a-function";
+
+/**
+ * Every failure the sandbox reports to its caller. `message` is written for the person who wrote
+ * the function (the preview shows it next to the record), e.g.
+ * 'formatting function threw on Record #12 (id 7): TypeError: cannot read property "x" of undefined'.
+ */
+export class FormattingFunctionError extends Error {
+  readonly kind: FormattingErrorKind;
+  /** The record label given to `call`, when the error happened while formatting a record. */
+  readonly recordLabel?: string;
+  /** 1-based position in the user's source, for syntax errors. */
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(
+    kind: FormattingErrorKind,
+    message: string,
+    details: { recordLabel?: string; line?: number; column?: number } = {},
+  ) {
+    super(message);
+    this.name = "FormattingFunctionError";
+    this.kind = kind;
+    if (details.recordLabel !== undefined) this.recordLabel = details.recordLabel;
+    if (details.line !== undefined) this.line = details.line;
+    if (details.column !== undefined) this.column = details.column;
+  }
+}
