@@ -8,7 +8,7 @@ import { Drop, type DropReason } from "./drop-reasons";
 import { RecordFormattingError } from "./errors";
 import { createPlan, FILTERED_OUT, matchesFilter, type FilterBy } from "./pipeline";
 import type { Framework, FrameworkOptions, Row } from "./prepare/types";
-import type { SandboxFactory, SandboxOptions } from "./tasks/formatting-function";
+import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { Sample } from "./tasks/types";
 
@@ -17,7 +17,6 @@ export interface FormatRecordsOptions {
   filterBy?: FilterBy;
   sandbox?: SandboxOptions;
   frameworkOptions?: FrameworkOptions;
-  createSandbox?: SandboxFactory;
 }
 
 export interface RecordResult {

@@ -9,7 +9,7 @@ import { ADAPTERS, frameworksFor } from "./prepare";
 import { LabelSpace, resolveLabelSpace } from "./prepare/labels";
 import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./prepare/types";
 import { compileTask } from "./tasks";
-import type { SandboxFactory, SandboxOptions } from "./tasks/formatting-function";
+import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { CompiledTask, Sample } from "./tasks/types";
 
@@ -26,8 +26,6 @@ export interface PlanInput {
   framework: Framework;
   sandbox?: SandboxOptions;
   frameworkOptions?: FrameworkOptions;
-  /** Replaces the sandbox runtime (tests, other runtimes); defaults to ./sandbox. */
-  createSandbox?: SandboxFactory;
 }
 
 export interface Plan {
@@ -53,10 +51,7 @@ export async function createPlan(input: PlanInput): Promise<Plan> {
       `${input.task.task} does not support the ${input.framework} framework (supported: ${frameworksFor(input.task).join(", ")})`,
     ]);
   }
-  const task = (await compileTask(input.settings, input.task, {
-    sandbox: input.sandbox,
-    createSandbox: input.createSandbox,
-  })) as CompiledTask<Sample>;
+  const task = (await compileTask(input.settings, input.task, { sandbox: input.sandbox })) as CompiledTask<Sample>;
   const options = input.frameworkOptions ?? {};
 
   return {

@@ -10,7 +10,7 @@ import { createPlan, isMultiLabelSample, matchesFilter, type FilterBy, type Plan
 import type { LabelSpace } from "./prepare/labels";
 import type { Framework, FrameworkOptions, Row } from "./prepare/types";
 import { resolveSplitSizes, splitRows } from "./split";
-import type { SandboxFactory, SandboxOptions } from "./tasks/formatting-function";
+import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { Sample } from "./tasks/types";
 
@@ -30,7 +30,6 @@ export interface PrepareInput {
   maxRecords?: number;
   sandbox?: SandboxOptions;
   frameworkOptions?: FrameworkOptions;
-  createSandbox?: SandboxFactory;
 }
 
 export interface DroppedRecords {

@@ -13,6 +13,7 @@
  * the record (the preview shows it next to the record; prepare stops on it).
  */
 import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
+import { createFormattingSandbox, FormattingFunctionError, type FormattingResult, type SandboxLimits } from "../sandbox";
 import { Drop, drop } from "../drop-reasons";
 import { InvalidSampleError, RecordFormattingError, recordLabel } from "../errors";
 import { toArgillaSample } from "../sample";
@@ -20,28 +21,8 @@ import type { FormattingFunc } from "./schema";
 import type { CompiledTask, LabelSpec, Sample } from "./types";
 import type { TaskKind } from "./schema";
 
-/** The sandbox contract (implemented in ../sandbox). */
-export type FormattingResult = { kind: "value"; value: unknown } | { kind: "generator"; items: unknown[] };
-export interface FormattingSandbox {
-  call(sample: unknown, recordLabel?: string): FormattingResult;
-  dispose(): void;
-}
-export interface SandboxLimits {
-  timeoutMs?: number;
-  memoryBytes?: number;
-}
-export interface SandboxOptions {
-  limits?: SandboxLimits;
-}
-export type SandboxFactory = (
-  source: string,
-  options: { language: "javascript" | "typescript"; limits?: SandboxLimits; functionName?: string },
-) => Promise<FormattingSandbox>;
-
-export const defaultSandboxFactory: SandboxFactory = async (source, options) => {
-  const { createFormattingSandbox } = await import("../sandbox");
-  return createFormattingSandbox(source, options);
-};
+export type { SandboxLimits } from "../sandbox";
+export type SandboxOptions = { limits?: SandboxLimits };
 
 /** What a task accepts from a formatting function. */
 export interface FunctionOutputContract<T, S> {
@@ -77,7 +58,6 @@ function firstOfEach(items: readonly unknown[], tuple: boolean): unknown[] {
 }
 
 export interface FunctionTaskOptions {
-  createSandbox?: SandboxFactory;
   sandbox?: SandboxOptions;
 }
 
@@ -88,7 +68,7 @@ export async function functionTask<T, S extends Sample>(
   contract: FunctionOutputContract<T, S>,
   options: FunctionTaskOptions & { labels?: LabelSpec },
 ): Promise<CompiledTask<S>> {
-  const sandbox = await (options.createSandbox ?? defaultSandboxFactory)(func.source, {
+  const sandbox = await createFormattingSandbox(func.source, {
     language: func.language,
     limits: options.sandbox?.limits,
     functionName: func.function_name,
@@ -122,8 +102,8 @@ export async function functionTask<T, S extends Sample>(
   return { kind, format, dedup: false, labels: options.labels, dispose: () => sandbox.dispose() };
 }
 
+/** The sandbox's FormattingFunctionError messages are written for the user and name the record already. */
 function describeFunctionError(error: unknown): string {
-  const kind = (error as { kind?: unknown })?.kind;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof kind === "string" ? `formatting function failed (${kind}): ${message}` : `formatting function failed: ${message}`;
+  if (error instanceof FormattingFunctionError) return error.message;
+  return `formatting function failed: ${error instanceof Error ? error.message : String(error)}`;
 }
