@@ -1,0 +1,99 @@
+/**
+ * The task builder's procedures: what a dataset allows, the live preview (one page or a sample,
+ * never a scan), full-dataset diagnostics, and the equivalent CLI command.
+ */
+import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { procedure, router } from "../trpc";
+import { getDataset } from "../../db/datasets";
+import { recordCursorSchema } from "../../feedback/record-query";
+import { diagnosePrepared, frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
+import { prepareDataset, previewDataset } from "../../prepare-dataset";
+import { prepareCommand } from "../../prepare-command";
+
+const datasetName = z.string().min(1).max(200);
+const filterBySchema = z.object({ responseStatus: z.array(z.enum(["submitted", "draft", "discarded", "pending"])).optional() }).optional();
+const splitSchema = {
+  trainSize: z.number().gt(0).max(1).optional(),
+  testSize: z.number().min(0).lt(1).optional(),
+  seed: z.number().int().optional(),
+  maxRecords: z.number().int().positive().optional(),
+  filterBy: filterBySchema,
+};
+const crossEncoder = z.boolean().optional();
+
+/** A task that does not parse is part of normal editing: returned as a message, not thrown. */
+function parseTask(task: unknown): { task: TrainingTask; error: null } | { task: null; error: string } {
+  try {
+    return { task: parseTrainingTask(task), error: null };
+  } catch (error) {
+    if (error instanceof TaskParseError || error instanceof SyntaxError) return { task: null, error: error.message };
+    throw error;
+  }
+}
+
+function checkFramework(task: TrainingTask, framework: string) {
+  if (!frameworksFor(task).includes(framework as never)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${task.task} cannot be prepared for ${framework}; choose one of ${frameworksFor(task).join(", ")}` });
+  }
+}
+
+export const trainingRouter = router({
+  options: procedure.input(z.object({ dataset: datasetName })).query(async ({ ctx, input }) => {
+    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    return {
+      ...tasksAvailableFor(dataset.settings),
+      frameworks: Object.fromEntries(TASK_KINDS.map((kind) => [kind, frameworksFor(kind)])),
+      dropReasons: DROP_REASONS,
+    };
+  }),
+
+  preview: procedure
+    .input(
+      z.object({
+        dataset: datasetName,
+        task: z.unknown(),
+        framework: z.enum(FRAMEWORKS),
+        mode: z.enum(["page", "sample"]).default("page"),
+        cursor: recordCursorSchema.nullish(),
+        limit: z.number().int().min(1).max(100).default(20),
+        sampleSeed: z.number().int().optional(),
+        indexes: z.array(z.number().int().nonnegative()).max(100).optional(),
+        filterBy: filterBySchema,
+        crossEncoder,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const parsed = parseTask(input.task);
+      if (!parsed.task) return { taskError: parsed.error, records: [], formatted: null, nextCursor: null };
+      checkFramework(parsed.task, input.framework);
+      const result = await previewDataset(ctx.db, input.dataset, {
+        ...input,
+        task: parsed.task,
+        frameworkOptions: input.crossEncoder ? { crossEncoder: true } : undefined,
+      });
+      return { taskError: null, ...result };
+    }),
+
+  /** Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings. */
+  diagnostics: procedure
+    .input(z.object({ dataset: datasetName, task: z.unknown(), framework: z.enum(FRAMEWORKS), crossEncoder, ...splitSchema }))
+    .query(async ({ ctx, input }) => {
+      const parsed = parseTask(input.task);
+      if (!parsed.task) return { taskError: parsed.error, report: null, dropped: null, meta: null };
+      checkFramework(parsed.task, input.framework);
+      const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
+      try {
+        const { prepared } = await prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions });
+        const { dropped, ...meta } = prepared.meta;
+        return { taskError: null, report: diagnosePrepared(prepared, frameworkOptions), dropped, meta };
+      } catch (error) {
+        // A formatting function that fails on some record, or an impossible split: show it.
+        return { taskError: (error as Error).message, report: null, dropped: null, meta: null };
+      }
+    }),
+
+  command: procedure
+    .input(z.object({ dataset: datasetName, framework: z.enum(FRAMEWORKS), ...splitSchema }))
+    .query(({ input }) => prepareCommand({ ...input, filterBy: input.filterBy?.responseStatus })),
+});
