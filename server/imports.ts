@@ -8,17 +8,27 @@ import path from "node:path";
 import type pg from "pg";
 import { openExport, defaultDatasetName } from "./feedback/source";
 import { importDataset, type ImportSummary } from "./db/import-dataset";
+import { buildSearchIndex } from "./db/search-index";
 
 export interface ImportProgress {
   rowsRead: number;
   totalRows: number | null;
 }
 
-export async function importFromPath(
-  pool: pg.Pool,
-  exportPath: string,
-  options: { name?: string; onProgress?: (progress: ImportProgress) => void } = {},
-): Promise<ImportSummary> {
+export interface ImportOptions {
+  name?: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** "now" (default): build the search index before returning; "later": the caller does (buildSearchIndex). */
+  searchIndex?: "now" | "later";
+}
+
+export async function importFromPath(pool: pg.Pool, exportPath: string, options: ImportOptions = {}): Promise<ImportSummary> {
+  const summary = await importRecords(pool, exportPath, options);
+  if (options.searchIndex !== "later") await buildSearchIndex(pool, summary.datasetId);
+  return summary;
+}
+
+async function importRecords(pool: pg.Pool, exportPath: string, options: ImportOptions): Promise<ImportSummary> {
   const source = await openExport(exportPath);
   try {
     return await importDataset(pool, {
@@ -47,11 +57,14 @@ export function startImport(pool: pg.Pool, exportPath: string, options: { name?:
   jobs.set(id, { id, state: "running", rowsRead: 0, totalRows: null });
   importFromPath(pool, exportPath, {
     name: options.name,
+    searchIndex: "later",
     onProgress: (progress) => jobs.set(id, { id, state: "running", ...progress }),
   })
     .then((summary) => {
       const last = jobs.get(id)!;
       jobs.set(id, { id, state: "done", summary, rowsRead: summary.records, totalRows: last.totalRows ?? summary.records });
+      // The dataset is browsable now; search gets its index in the background.
+      void buildSearchIndex(pool, summary.datasetId).catch((error) => console.error(`search index for ${summary.dataset}: ${error.message}`));
     })
     .catch((error: Error) => {
       const last = jobs.get(id)!;

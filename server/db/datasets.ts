@@ -2,6 +2,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
 import { MAX_SORT_INDEXES, metadataIndexName } from "./import-dataset";
+import { searchIndexName } from "./search-index";
 
 export interface DatasetSummary {
   id: number;
@@ -71,6 +72,7 @@ export async function deleteDataset(prisma: PrismaClient, name: string): Promise
     prisma.suggestion.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.record.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.dataset.delete({ where: { id: dataset.id } }),
+    prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${searchIndexName(dataset.id)}`),
     ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${metadataIndexName(dataset.id, i)}`)),
   ]);
 }

@@ -8,6 +8,7 @@
 import type pg from "pg";
 import type { FeedbackResponse, StoredRecord, Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
+import { SEARCH_VECTOR } from "./search-index";
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -73,7 +74,7 @@ function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
     if (max !== undefined) sql.where.push(`${value} <= ${sql.param(max)}`);
     if (min === undefined && max === undefined) sql.where.push(`${value} IS NOT NULL`);
   }
-  if (filter.search?.trim()) sql.where.push(`r.search @@ websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`);
+  if (filter.search?.trim()) sql.where.push(`${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`);
 }
 
 const RECORD_COLUMNS = `r.idx, r.external_id, r.fields, r.metadata, r.vectors,
