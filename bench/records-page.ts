@@ -1,0 +1,52 @@
+/**
+ * Records page benchmark (issue: foundation): server time of one filtered page of 50 records on
+ * the 1M-record dataset imported by bench/import.ts, with 32 concurrent clients.
+ * Target: p95 < 50 ms. Server time = the records.list procedure's work (SQL + shaping), measured
+ * around the call in the server process.
+ *   npx tsx bench/records-page.ts [--requests 640]
+ */
+import { argValue, benchDatabase, concurrently, latencyStats, printTable } from "./harness";
+import { getDataset } from "../server/db/datasets";
+import { listAnnotators, listRecords } from "../server/db/records";
+import type { RecordFilter, RecordSort } from "../server/feedback/record-query";
+
+const DATASET = argValue("dataset", "bench-import-jsonl");
+const CLIENTS = 32;
+
+async function main() {
+  const requests = Number(argValue("requests", "640"));
+  const bench = await benchDatabase();
+  try {
+    const dataset = await getDataset(bench.db.prisma, DATASET);
+    const annotators = await listAnnotators(bench.db.pool, dataset.id);
+    const total = dataset.recordCount;
+    const scenarios: { name: string; filter?: RecordFilter; sort?: RecordSort; randomCursor?: boolean }[] = [
+      { name: "first page, no filter" },
+      { name: "random deep page (keyset)", randomCursor: true },
+      { name: "annotator + submitted", filter: { annotators: [annotators[0].id], annotatorStatus: "submitted" }, randomCursor: true },
+      { name: "question status: discarded", filter: { questionStatus: [{ question: "label", status: "discarded" }] }, randomCursor: true },
+      { name: "has suggestion", filter: { suggestion: true }, randomCursor: true },
+      { name: "metadata terms (source)", filter: { metadataTerms: { source: [String((dataset.settings.metadata_properties?.[0] as { values?: string[] })?.values?.[0])] } }, randomCursor: true },
+      { name: "metadata range (length 100–200)", filter: { metadataRange: { length: { min: 100, max: 200 } } }, randomCursor: true },
+      { name: "full-text search (common word)", filter: { search: "the" } },
+      { name: "search + annotator + terms", filter: { search: "the", annotators: [annotators[1].id], metadataTerms: { source: [String((dataset.settings.metadata_properties?.[0] as { values?: string[] })?.values?.[1])] } } },
+      { name: "sort by metadata length desc", sort: { by: "length", order: "desc" } },
+    ];
+    const rows: (string | number)[][] = [];
+    for (const scenario of scenarios) {
+      await listRecords(bench.db.pool, dataset.id, { filter: scenario.filter, sort: scenario.sort, limit: 50 }, annotators); // warm
+      const times = await concurrently(CLIENTS, requests, async (i) => {
+        const cursor = scenario.randomCursor ? { index: Math.floor(((i * 7919) % 1000) / 1000 * total) } : null;
+        const page = await listRecords(bench.db.pool, dataset.id, { filter: scenario.filter, sort: scenario.sort, cursor, limit: 50 });
+        if (page.records.length === 0 && !scenario.randomCursor) throw new Error(`${scenario.name}: no records`);
+      });
+      const s = latencyStats(times);
+      rows.push([scenario.name, s.n, s.p50, s.p95, s.p99, s.p95 < 50 ? "yes" : "NO"]);
+    }
+    printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ms`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows);
+  } finally {
+    await bench.close();
+  }
+}
+
+void main();

@@ -1,0 +1,111 @@
+/**
+ * Training-core benchmarks (issue: training core).
+ * - prepare end to end from the database: 100k classification records (majority over 3
+ *   annotators, transformers) and 15k Dolly-like records (SFT template); records/s, and the ratio
+ *   to Argilla 1.29's prepare_for_training on the same data when bench/.data/argilla-venv exists.
+ * - preview: a page of 20 formatted rows, p95 server time, on 100k and 1M records (flat in size).
+ * - diagnostics over the full 1M-record dataset.
+ *   npx tsx bench/training.ts [--skip-argilla]
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { benchDatabase, DATA_DIR, generatedExport, latencyStats, printTable, ROOT } from "./harness";
+import { findDataset } from "../server/db/datasets";
+import { importFromPath } from "../server/imports";
+import { prepareDataset, previewDataset } from "../server/prepare-dataset";
+import { diagnosePrepared, parseTrainingTask } from "../server/training";
+import type { Database } from "../server/db/client";
+
+const CLASSIFICATION = parseTrainingTask({ task: "text_classification", text: "text", label: "label", label_strategy: "majority", seed: 42 });
+const SFT = parseTrainingTask({
+  task: "supervised_fine_tuning",
+  responses: "first_submitted",
+  template: {
+    text: {
+      first_of: [
+        "### Instruction: {instruction}\n### Context: {context}\n### Response: {corrected-response|response}",
+        "### Instruction: {instruction}\n### Response: {corrected-response|response}",
+      ],
+    },
+  },
+});
+
+async function ensureImported(db: Database, name: string, kind: "classification" | "dolly", records: number): Promise<string> {
+  const dir = generatedExport(kind, records, "jsonl");
+  if (!(await findDataset(db.prisma, name))) await importFromPath(db.pool, dir, { name });
+  return dir;
+}
+
+function argillaSeconds(kind: string, dir: string): number | null {
+  const python = path.join(DATA_DIR, "argilla-venv", "bin", "python");
+  if (process.argv.includes("--skip-argilla") || !fs.existsSync(python)) return null;
+  try {
+    const out = execFileSync(python, [path.join(ROOT, "bench", "argilla_prepare.py"), kind, dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return JSON.parse(out.trim().split("\n").at(-1)!).seconds;
+  } catch (error) {
+    console.error(`argilla run failed: ${(error as Error).message.split("\n")[0]}`);
+    return null;
+  }
+}
+
+async function main() {
+  const bench = await benchDatabase();
+  const { db } = bench;
+  try {
+    const clfDir = await ensureImported(db, "bench-clf-100k", "classification", 100_000);
+    const dollyDir = await ensureImported(db, "bench-dolly-15k", "dolly", 15_000);
+
+    const prepareRows: (string | number)[][] = [];
+    for (const [label, dataset, task, framework, kind, dir] of [
+      ["classification, majority (transformers)", "bench-clf-100k", CLASSIFICATION, "transformers", "classification", clfDir],
+      ["SFT template (trl)", "bench-dolly-15k", SFT, "trl", "dolly", dollyDir],
+    ] as const) {
+      const started = performance.now();
+      const { prepared } = await prepareDataset(db, dataset, { task, framework });
+      const seconds = (performance.now() - started) / 1000;
+      const records = prepared.meta.counts.records;
+      const argilla = argillaSeconds(kind, dir);
+      prepareRows.push([
+        label,
+        records,
+        prepared.train.length,
+        seconds,
+        Math.round(records / seconds),
+        argilla === null ? "not run" : `${Math.round(records / argilla)}/s`,
+        argilla === null ? "–" : `${(argilla / seconds).toFixed(1)}×`,
+      ]);
+    }
+    printTable("prepare_for_training end to end from the database", ["task", "records", "rows", "seconds", "records/s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
+
+    const previewRows: (string | number)[][] = [];
+    const datasets = [["bench-clf-100k", 100_000]] as [string, number][];
+    if (await findDataset(db.prisma, "bench-import-jsonl")) datasets.push(["bench-import-jsonl", 1_000_000]);
+    for (const [name, size] of datasets) {
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const cursor = { index: Math.floor(((i * 7919) % 1000) / 1000 * size) };
+        const started = performance.now();
+        await previewDataset(db, name, { task: CLASSIFICATION, framework: "transformers", mode: i % 4 === 0 ? "sample" : "page", cursor, limit: 20, sampleSeed: i });
+        times.push(performance.now() - started);
+      }
+      const s = latencyStats(times.slice(10));
+      previewRows.push([name, size, s.p50, s.p95, s.p99, s.p95 < 100 ? "yes" : "NO"]);
+    }
+    printTable("Preview of 20 formatted rows (page or random sample), ms", ["dataset", "records", "p50", "p95", "p99", "p95 < 100 ms"], previewRows);
+
+    const diagRows: (string | number)[][] = [];
+    for (const [name, size] of datasets) {
+      const started = performance.now();
+      const { prepared } = await prepareDataset(db, name, { task: CLASSIFICATION, framework: "transformers", trainSize: 0.8 });
+      diagnosePrepared(prepared);
+      const seconds = (performance.now() - started) / 1000;
+      diagRows.push([name, size, seconds, seconds < 2 ? "yes" : "NO"]);
+    }
+    printTable("Full-dataset diagnostics (prepare + counts, distributions, leakage), seconds", ["dataset", "records", "seconds", "< 2 s"], diagRows);
+  } finally {
+    await bench.close();
+  }
+}
+
+void main();
