@@ -3,11 +3,25 @@
  * PostgreSQL), then the browser tests (Playwright in Debian's Chromium against the real studio).
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ensurePrismaClient } from "./prisma-client";
 
 const root = path.resolve(__dirname, "..");
 ensurePrismaClient(root);
+ensureChromium();
+
+/** The browser tests drive Debian's Chromium (never a downloaded browser). Installed when missing and we can. */
+function ensureChromium(): void {
+  if (fs.existsSync("/usr/bin/chromium")) return;
+  const asRoot = process.getuid?.() === 0;
+  console.log("Installing Debian's chromium for the browser tests…");
+  const apt = (args: string[]) => spawnSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  if (apt(["update", "-qq"]).status !== 0 || apt(["install", "-y", "-qq", "chromium"]).status !== 0) {
+    console.error("Could not install chromium: run `apt-get install chromium`, then `npm test` again.");
+    process.exit(1);
+  }
+}
 
 function run(label: string, bin: string, args: string[]): number {
   console.log(`\n=== ${label} ===`);
