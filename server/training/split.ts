@@ -125,14 +125,22 @@ export function allocate(total: number, sizes: readonly number[], caps: readonly
       remaining--;
     }
   }
-  // Only when caps (or many tiny groups) leave rows unassigned: fill within caps, then within sizes.
-  for (const limit of [caps, sizes]) {
-    for (const g of order) {
-      while (remaining > 0 && counts[g]! < limit[g]!) {
-        counts[g]!++;
-        remaining--;
-      }
+  // Only when caps leave rows unassigned: fill within caps, then give each remaining row to the
+  // group with the most rows left (so small classes keep their train rows longest).
+  for (const g of order) {
+    while (remaining > 0 && counts[g]! < caps[g]!) {
+      counts[g]!++;
+      remaining--;
     }
+  }
+  while (remaining > 0) {
+    let roomiest = -1;
+    sizes.forEach((size, g) => {
+      if (size - counts[g]! > 0 && (roomiest < 0 || size - counts[g]! > sizes[roomiest]! - counts[roomiest]!)) roomiest = g;
+    });
+    if (roomiest < 0) break;
+    counts[roomiest]!++;
+    remaining--;
   }
   return counts;
 }
