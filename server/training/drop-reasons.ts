@@ -27,3 +27,19 @@ export class Drop {
 export function drop(reason: DropReason, detail: string): Drop {
   return new Drop(reason, detail);
 }
+
+/**
+ * Maps items and keeps the results that are not drops. When nothing is kept, the first drop says
+ * why (a record with several candidate samples is dropped only if every candidate is).
+ */
+export function keepOrFirstDrop<T, R>(items: Iterable<T>, map: (item: T, index: number) => R | Drop | undefined): R[] | Drop {
+  const kept: R[] = [];
+  let firstDrop: Drop | undefined;
+  let index = 0;
+  for (const item of items) {
+    const result = map(item, index++);
+    if (result instanceof Drop) firstDrop ??= result;
+    else if (result !== undefined) kept.push(result);
+  }
+  return kept.length === 0 && firstDrop ? firstDrop : kept;
+}

@@ -3,7 +3,7 @@
  * preview shows exactly what training gets: filter → task samples → framework rows.
  */
 import type { DatasetSettings, ResponseStatus, StoredRecord } from "../feedback/schema";
-import { Drop, drop } from "./drop-reasons";
+import { drop, keepOrFirstDrop, type Drop } from "./drop-reasons";
 import { InvalidSampleError, RecordFormattingError, TaskConfigError } from "./errors";
 import { ADAPTERS, frameworksFor } from "./prepare";
 import { LabelSpace, resolveLabelSpace } from "./prepare/labels";
@@ -62,17 +62,10 @@ export async function createPlan(input: PlanInput): Promise<Plan> {
     labelSpace: (samples) => (task.labels ? resolveLabelSpace(task.labels, () => labelNames(samples())) : undefined),
     rows(record, samples, labels) {
       const ctx: RowContext = { labels, options };
-      return withRecord(record, () => {
-        const rows: Row[] = [];
-        let firstDrop: Drop | undefined;
-        samples.forEach((sample, k) => {
-          if (sample === undefined) return;
-          const row = adapter.toRow(sample, samples.length === 1 ? record.id : `${record.id}#${k}`, ctx);
-          if (row instanceof Drop) firstDrop ??= row;
-          else rows.push(row);
-        });
-        return rows.length > 0 || !firstDrop ? rows : firstDrop;
-      });
+      const idOf = (k: number) => (samples.length === 1 ? record.id : `${record.id}#${k}`);
+      return withRecord(record, () =>
+        keepOrFirstDrop(samples, (sample, k) => (sample === undefined ? undefined : adapter.toRow(sample, idOf(k), ctx))),
+      );
     },
     dispose: () => task.dispose(),
   };

@@ -3,7 +3,7 @@
  * the task's sample by the task's `build`. One record → one sample per answer set.
  */
 import type { StoredRecord } from "../../feedback/schema";
-import { Drop, drop } from "../drop-reasons";
+import { Drop, drop, keepOrFirstDrop } from "../drop-reasons";
 import { TaskConfigError } from "../errors";
 import { DEFAULT_STRATEGY, hasSubmittedResponse, isStrategyFor, strategiesFor, type UnificationStrategy } from "../unify";
 import { answerSets, type SelectedQuestion } from "./responses";
@@ -51,15 +51,7 @@ export function declarativeTask<S extends Sample>(spec: DeclarativeSpec<S>, data
     const sets = answerSets(record, selected, spec.responses, spec.seed);
     const hasSubmitted = selected.length > 0 && hasSubmittedResponse(record);
     if (sets.length === 0) return drop("no_submitted_responses", "the record has no submitted response");
-    const samples: S[] = [];
-    let firstDrop: Drop | undefined;
-    for (const answers of sets) {
-      const env: RenderEnv = { record, answers, hasSubmitted };
-      const sample = renderSample(slotEntries, env, spec.build);
-      if (sample instanceof Drop) firstDrop ??= sample;
-      else samples.push(sample);
-    }
-    return samples.length > 0 ? samples : firstDrop!;
+    return keepOrFirstDrop(sets, (answers) => renderSample(slotEntries, { record, answers, hasSubmitted }, spec.build));
   };
   return { kind: spec.kind, format, dedup: spec.dedup, labels: spec.labels, dispose() {} };
 }

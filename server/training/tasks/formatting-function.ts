@@ -14,7 +14,7 @@
  */
 import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
 import { createFormattingSandbox, FormattingFunctionError, type FormattingResult, type SandboxLimits } from "../sandbox";
-import { Drop, drop } from "../drop-reasons";
+import { drop, keepOrFirstDrop, type Drop } from "../drop-reasons";
 import { InvalidSampleError, RecordFormattingError, recordLabel } from "../errors";
 import { toArgillaSample } from "../sample";
 import type { FormattingFunc } from "./schema";
@@ -90,14 +90,8 @@ export async function functionTask<T, S extends Sample>(
       if (!(error instanceof InvalidSampleError)) throw error;
       throw RecordFormattingError.of(record, `the formatting function must return ${contract.expected}: ${error.message}`);
     }
-    const samples: S[] = [];
-    let firstDrop: Drop | undefined;
-    for (const sample of contract.collect(coerced)) {
-      const checked = contract.check ? contract.check(sample) : sample;
-      if (checked instanceof Drop) firstDrop ??= checked;
-      else samples.push(checked);
-    }
-    return samples.length > 0 ? samples : firstDrop!;
+    const check = contract.check ?? ((sample: S) => sample);
+    return keepOrFirstDrop(contract.collect(coerced), check);
   };
   return { kind, format, dedup: false, labels: options.labels, dispose: () => sandbox.dispose() };
 }

@@ -68,7 +68,7 @@ export const sentenceSimilarity: TaskDefinition<"sentence_similarity"> = {
         kind: "sentence_similarity",
         slots,
         responses: task.mode === "default" ? "unified" : task.responses,
-        strategies: { ...(task.mode === "template" ? task.strategies : {}), ...(task.label ? { [task.label]: task.label_strategy } : {}) },
+        strategies: { ...(task.mode === "template" ? task.strategies : {}), ...(task.label && task.label_strategy && { [task.label]: task.label_strategy }) },
         seed: task.seed,
         dedup: task.mode === "default",
         // Label questions are classes (ids in option order); ratings are scores and need no label set.

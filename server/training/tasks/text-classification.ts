@@ -62,7 +62,7 @@ export const textClassification: TaskDefinition<"text_classification"> = {
         kind: "text_classification",
         slots: { text, label },
         responses: task.mode === "default" ? "unified" : task.responses,
-        strategies: { ...(task.mode === "template" ? task.strategies : {}), [task.label]: task.label_strategy },
+        strategies: { ...(task.mode === "template" ? task.strategies : {}), ...(task.label_strategy && { [task.label]: task.label_strategy }) },
         seed: task.seed,
         dedup: task.mode === "default",
         labels: { names: labelQuestion ? questionOptions(labelQuestion).map(String) : null },
