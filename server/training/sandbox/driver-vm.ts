@@ -5,6 +5,7 @@
  * object is ever reachable from inside.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
+import { Deadline } from "./deadline";
 import { DRIVER_SOURCE, PENDING } from "./driver";
 
 export interface VmLimits {
@@ -13,11 +14,13 @@ export interface VmLimits {
 }
 
 /**
- * QuickJS's own stack limit. It has to trip before V8's limit on the host thread: each level of
- * JS recursion inside QuickJS also costs native wasm stack on the host. 256 KiB allows ~1,500
- * levels of plain recursion and was measured to stay well clear of V8's default ~1 MB stack.
+ * QuickJS's own stack limit. It has to trip before V8's (~1 MB) on the host thread, because every
+ * level of recursion inside QuickJS also costs native wasm stack there; beyond that V8 throws
+ * through the wasm and the instance is lost (handled, but costly). 128 KiB still allows ~700
+ * levels of plain recursion (~280 through callbacks like map) and leaves room for a deep host stack.
+ * Some native recursion (JSON, the parser) is invisible to this limit; see the depth limit in driver.ts.
  */
-const QUICKJS_STACK_BYTES = 256 * 1024;
+const QUICKJS_STACK_BYTES = 128 * 1024;
 
 /** Installing the driver is our own code and takes a few ms; it gets its own budget, not the user's. */
 const SETUP_BUDGET_MS = 10_000;
@@ -29,7 +32,6 @@ export class VmAbort extends Error {
     readonly reason: "timeout" | "error" | "crash",
     /** "Name: message" of the QuickJS exception, or of the host error for a crash. */
     readonly detail: string,
-    readonly errorName?: string,
   ) {
     super(`${reason}: ${detail}`);
     this.name = "VmAbort";
@@ -44,25 +46,20 @@ interface DriverFunctions {
 }
 
 export class DriverVm {
-  private deadline = Number.POSITIVE_INFINITY;
-  private interrupted = false;
   private crashed = false;
   private disposed = false;
   private readonly runtime: QuickJSRuntime;
   private readonly context: QuickJSContext;
+  private readonly deadline: Deadline;
   private readonly driver: DriverFunctions;
 
   constructor(module: QuickJSWASMModule, private readonly limits: VmLimits) {
     this.runtime = module.newRuntime();
     this.runtime.setMemoryLimit(limits.memoryBytes);
     this.runtime.setMaxStackSize(QUICKJS_STACK_BYTES);
-    this.runtime.setInterruptHandler(() => {
-      if (performance.now() <= this.deadline) return false;
-      this.interrupted = true;
-      return true;
-    });
     this.context = this.runtime.newContext();
     try {
+      this.deadline = Deadline.install(this.runtime, this.context, module.getWasmMemory());
       const driver = this.guarded(() => this.unwrap(this.context.evalCode(DRIVER_SOURCE, "sandbox-driver.js")), SETUP_BUDGET_MS);
       this.driver = {
         load: this.context.getProp(driver, "load"),
@@ -80,9 +77,9 @@ export class DriverVm {
     }
   }
 
-  /** Evaluates the user's code; returns the driver's JSON list of the functions it defines. */
-  load(code: string, probeSuffix: string): string {
-    return this.guarded(() => this.callString(this.driver.load, code, probeSuffix));
+  /** Evaluates the user's code; returns the driver's JSON description of the functions it defines. */
+  load(code: string, candidateNames: readonly string[]): string {
+    return this.guarded(() => this.callString(this.driver.load, code, JSON.stringify(candidateNames)));
   }
 
   select(id: number): void {
@@ -131,8 +128,7 @@ export class DriverVm {
   /** Runs `enter` under the deadline and turns every way out of QuickJS other than a return into a VmAbort. */
   private guarded<T>(enter: () => T, budgetMs = this.limits.timeoutMs): T {
     if (this.disposed) throw new Error("sandbox VM used after dispose");
-    this.interrupted = false;
-    this.deadline = performance.now() + budgetMs;
+    this.deadline.start(budgetMs);
     try {
       return enter();
     } catch (error) {
@@ -140,7 +136,7 @@ export class DriverVm {
       this.crashed = true;
       throw new VmAbort("crash", error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     } finally {
-      this.deadline = Number.POSITIVE_INFINITY;
+      this.deadline.stop();
     }
   }
 
@@ -169,14 +165,12 @@ export class DriverVm {
   }
 
   private abort(errorHandle: QuickJSHandle): never {
-    let name: string | undefined;
     let detail: string;
     try {
       const error: unknown = this.context.dump(errorHandle);
       if (error && typeof error === "object" && "message" in error) {
-        const { name: errorName, message } = error as { name?: unknown; message: unknown };
-        name = String(errorName ?? "Error");
-        detail = `${name}: ${String(message)}`;
+        const { name, message } = error as { name?: unknown; message: unknown };
+        detail = `${String(name ?? "Error")}: ${String(message)}`;
       } else {
         detail = String(error);
       }
@@ -185,6 +179,6 @@ export class DriverVm {
     } finally {
       errorHandle.dispose();
     }
-    throw new VmAbort(this.interrupted ? "timeout" : "error", detail, name);
+    throw new VmAbort(this.deadline.expired ? "timeout" : "error", detail);
   }
 }

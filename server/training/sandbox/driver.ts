@@ -7,7 +7,7 @@
  *     Object/Error/Function prototype properties, then every reachable intrinsic and the global
  *     object are frozen. Frozen intrinsics are what make it safe to reuse one context for every
  *     record: `Object.prototype.x = 1` throws instead of leaking into the next record.
- *   - Driver: load(code, probe) evaluates the user's code and lists its functions, select(id)
+ *   - Driver: load(code, names) evaluates the user's code and lists its functions, select(id)
  *     picks one, call(sampleJson) runs it and returns a JSON envelope (never a live object), and
  *     settle() finishes an async result after the host has run pending jobs.
  * The evaluator is defined outside the driver's closure so eval'd user code cannot see the
@@ -27,6 +27,13 @@ export const PENDING = '{"kind":"pending"}';
  */
 export const MAX_NATIVE_LOOP_LENGTH = 2 ** 23;
 
+/**
+ * How deeply nested a result may be. QuickJS serialises JSON recursively in native code that its
+ * stack limit does not see, so a deep enough result (a long linked list, say) would overflow the
+ * host's stack instead of failing cleanly; real training samples are a few levels deep.
+ */
+export const MAX_RESULT_DEPTH = 256;
+
 /** Error messages (inside QuickJS) that mean a resource limit was hit rather than a bug in the function. */
 export const RESOURCE_LIMIT_MESSAGES = [
   "out of memory",
@@ -44,6 +51,7 @@ export const DRIVER_SOURCE = String.raw`
   "use strict";
   var global = globalThis;
   var MAX_NATIVE_LOOP_LENGTH = ${MAX_NATIVE_LOOP_LENGTH};
+  var MAX_RESULT_DEPTH = ${MAX_RESULT_DEPTH};
   var RESOURCE_LIMIT_MESSAGES = ${JSON.stringify(RESOURCE_LIMIT_MESSAGES)};
   var PENDING = ${JSON.stringify(PENDING)};
   var apply = Reflect.apply;
@@ -218,12 +226,32 @@ export const DRIVER_SOURCE = String.raw`
     return source.slice(0, 5) === "class" && !/[\w$]/.test(source.charAt(5));
   }
 
-  // Returns JSON: [{ name, origin: "default" | "export" | "completion" | "declaration", id }].
-  function load(code, probeSuffix) {
-    var probe;
+  // After the user's code: a function that looks up the candidate names in its scope. It is a
+  // var declaration on purpose: declarations leave the code's completion value (used for a lone
+  // "(sample) => ...") untouched.
+  function probeFor(candidateNames) {
+    var entries = candidateNames.map(function (name) {
+      return JSON.stringify(name) + ": typeof " + name + " === 'function' ? " + name + " : undefined";
+    });
+    return "\n;var __sandbox_probe__ = __sandbox_register__(function () { return { " + entries.join(", ") + " }; });\n";
+  }
+
+  // candidateNamesJson: identifiers that may be top-level declarations (a textual guess).
+  // Returns JSON: { functions: [{ name, origin: "default" | "export" | "completion" | "declaration", id }] }
+  // or { syntaxError } when QuickJS cannot parse what esbuild accepted (e.g. "with" in strict mode).
+  function load(code, candidateNamesJson) {
+    var probe, begun = false, completion;
     var module = { exports: {} };
+    var begin = function () { begun = true; };
     var register = function (fn) { probe = fn; };
-    var completion = evaluateUserCode(module, module.exports, requireStub, register, code + probeSuffix);
+    try {
+      completion = evaluateUserCode(module, module.exports, requireStub, begin, register,
+        "__sandbox_begin__();" + code + probeFor(JSON.parse(candidateNamesJson)));
+    } catch (error) {
+      // Before begin() ran, an error can only come from parsing; later ones are the code's own.
+      if (!begun && error instanceof SyntaxError) return JSON.stringify({ syntaxError: describeThrown(error) });
+      throw error;
+    }
     var entries = [];
     candidates = [];
     function add(name, origin, value) {
@@ -243,7 +271,7 @@ export const DRIVER_SOURCE = String.raw`
       // A name that only resolved to a global (e.g. a nested "function escape") is not the user's.
       if (declared[name] !== global[name]) add(name, "declaration", declared[name]);
     });
-    return JSON.stringify(entries);
+    return JSON.stringify({ functions: entries });
   }
 
   function select(id) {
@@ -316,6 +344,7 @@ export const DRIVER_SOURCE = String.raw`
   ]);
 
   var envelope, generatorItems; // what is being encoded, so the replacer can say where a bad value is
+  var depths = new Map(); // object or array being encoded -> its nesting depth
 
   function toJsonValue(key, value) {
     switch (typeof value) {
@@ -324,10 +353,15 @@ export const DRIVER_SOURCE = String.raw`
       case "symbol": throw new NotJson("a Symbol", this, key);
       case "bigint": throw new NotJson("a BigInt (convert it with Number(x) or String(x))", this, key);
       case "object":
-        if (value === null || isArray(value)) return value;
-        var known = NON_JSON_OBJECTS.get(getPrototypeOf(value));
-        if (known !== undefined) throw new NotJson(known, this, key);
-        if (typeof value.next === "function") throw new NotJson("an iterator or generator (only the function's own result may be one)", this, key);
+        if (value === null) return value;
+        if (!isArray(value)) {
+          var known = NON_JSON_OBJECTS.get(getPrototypeOf(value));
+          if (known !== undefined) throw new NotJson(known, this, key);
+          if (typeof value.next === "function") throw new NotJson("an iterator or generator (only the function's own result may be one)", this, key);
+        }
+        var depth = (depths.get(this) || 0) + 1;
+        if (depth > MAX_RESULT_DEPTH) throw new NotJson("a value nested more than " + MAX_RESULT_DEPTH + " levels deep", this, key);
+        depths.set(value, depth);
     }
     return value;
   }
@@ -349,6 +383,7 @@ export const DRIVER_SOURCE = String.raw`
       return reportThrown(error); // out of memory, or a toJSON method or getter that threw
     } finally {
       envelope = generatorItems = undefined;
+      depths.clear();
     }
   }
 
@@ -381,7 +416,7 @@ export const DRIVER_SOURCE = String.raw`
   }
 
   return Object.freeze({ load: load, select: select, call: call, settle: settle });
-})(function (module, exports, require, __sandbox_register__, __sandbox_code__) {
+})(function (module, exports, require, __sandbox_begin__, __sandbox_register__, __sandbox_code__) {
   "use strict";
   return eval(__sandbox_code__);
 })

@@ -8,11 +8,12 @@ export type FormattingErrorKind = "syntax" | "timeout" | "memory" | "throw" | "i
  */
 export class FormattingFunctionError extends Error {
   readonly kind: FormattingErrorKind;
+  // `declare`: absent rather than undefined when not set.
   /** The record label given to `call`, when the error happened while formatting a record. */
-  readonly recordLabel?: string;
+  declare readonly recordLabel?: string;
   /** 1-based position in the user's source, for syntax errors. */
-  readonly line?: number;
-  readonly column?: number;
+  declare readonly line?: number;
+  declare readonly column?: number;
 
   constructor(
     kind: FormattingErrorKind,
@@ -22,8 +23,8 @@ export class FormattingFunctionError extends Error {
     super(message);
     this.name = "FormattingFunctionError";
     this.kind = kind;
-    if (details.recordLabel !== undefined) this.recordLabel = details.recordLabel;
-    if (details.line !== undefined) this.line = details.line;
-    if (details.column !== undefined) this.column = details.column;
+    if (details.recordLabel !== undefined) (this as { recordLabel?: string }).recordLabel = details.recordLabel;
+    if (details.line !== undefined) (this as { line?: number }).line = details.line;
+    if (details.column !== undefined) (this as { column?: number }).column = details.column;
   }
 }

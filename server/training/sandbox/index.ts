@@ -28,7 +28,7 @@ import { RESOURCE_LIMIT_MESSAGES } from "./driver";
 import { DriverVm, VmAbort, type VmLimits } from "./driver-vm";
 import { ensureSpareEngineModule, newEngineModule, takeSpareEngineModule } from "./engine-modules";
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
-import { prepareSource, probeSuffix, type PreparedSource } from "./source";
+import { prepareSource, type PreparedSource } from "./source";
 import type { QuickJSWASMModule } from "quickjs-emscripten";
 
 export { FormattingFunctionError, type FormattingErrorKind } from "./errors";
@@ -67,7 +67,7 @@ export async function createFormattingSandbox(
 ): Promise<FormattingSandbox> {
   const limits = resolveLimits(options.limits);
   const prepared = prepareSource(source, options.language ?? "javascript");
-  const [module] = await Promise.all([newEngineModule(), ensureSpareEngineModule()]);
+  const [module] = await Promise.all([newEngineModule(limits.memoryBytes), ensureSpareEngineModule(limits.memoryBytes)]);
   return QuickJSFormattingSandbox.start(module, prepared, limits, options.functionName);
 }
 
@@ -88,15 +88,11 @@ class QuickJSFormattingSandbox implements FormattingSandbox {
     const sandbox = new QuickJSFormattingSandbox(module, prepared, limits);
     const vm = sandbox.newVm();
     try {
-      const found = JSON.parse(sandbox.load(vm)) as FoundFunction[];
-      sandbox.functionId = chooseFunction(found, functionName);
+      sandbox.functionId = chooseFunction(sandbox.load(vm), functionName);
       vm.select(sandbox.functionId);
     } catch (error) {
       vm.dispose();
-      if (!(error instanceof VmAbort)) throw error;
-      // esbuild accepted the code, but QuickJS may still reject it (e.g. `with` in strict mode).
-      const kind = error.reason === "error" && error.errorName === "SyntaxError" ? "syntax" : kindOf(error);
-      throw failure(kind, error.detail, "in its top-level code", limits);
+      throw error instanceof VmAbort ? failure(kindOf(error), error.detail, "in its top-level code", limits) : error;
     }
     sandbox.vm = vm;
     return sandbox;
@@ -136,15 +132,26 @@ class QuickJSFormattingSandbox implements FormattingSandbox {
     }
   }
 
-  private load(vm: DriverVm): string {
-    return vm.load(this.prepared.code, probeSuffix(this.prepared.candidateNames));
+  /** Evaluates the user's code in `vm` and lists the functions it defines. */
+  private load(vm: DriverVm): FoundFunction[] {
+    const loaded = JSON.parse(vm.load(this.prepared.code, this.prepared.candidateNames)) as
+      | { functions: FoundFunction[] }
+      | { syntaxError: string };
+    // esbuild accepted the code, but QuickJS can still refuse it (e.g. `with`, which strict mode forbids).
+    if ("syntaxError" in loaded) throw failure("syntax", loaded.syntaxError, "", this.limits);
+    return loaded.functions;
   }
 
   /** A fresh runtime (and, after a crash, a fresh wasm instance) with the same function loaded. */
   private restart(where: string): DriverVm {
     if (!this.module) {
-      const spare = takeSpareEngineModule();
-      if (!spare) throw new FormattingFunctionError("memory", `the formatting sandbox is still restarting after a crash; no record was formatted ${where}`);
+      const spare = takeSpareEngineModule(this.limits.memoryBytes);
+      if (!spare) {
+        throw new FormattingFunctionError(
+          "memory",
+          `the formatting function crashed the sandbox's engine on an earlier record and it is still restarting; nothing was run ${where}`,
+        );
+      }
       this.module = spare;
     }
     const vm = this.newVm();

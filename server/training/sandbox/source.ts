@@ -15,7 +15,7 @@ export interface PreparedSource {
   code: string;
   /**
    * Identifiers that may be top-level declarations of the user's code. A cheap textual scan that
-   * over-approximates; the sandbox checks inside QuickJS which of them really are functions.
+   * over-approximates; the driver checks inside QuickJS which of them really are functions.
    */
   candidateNames: string[];
 }
@@ -91,14 +91,4 @@ function findCandidateNames(code: string, source: string): string[] {
     if (!NOT_BINDINGS.has(name) && source.includes(name)) names.add(name);
   }
   return [...names];
-}
-
-/**
- * The statement appended to the user's code so that, after evaluation, the sandbox can look up its
- * top-level functions by name. It is a `var` declaration on purpose: declarations leave the
- * completion value of the code (used for a lone `(sample) => …`) untouched.
- */
-export function probeSuffix(candidateNames: readonly string[]): string {
-  const entries = candidateNames.map((name) => `${JSON.stringify(name)}: typeof ${name} === "function" ? ${name} : undefined`);
-  return `\n;var __sandbox_probe__ = __sandbox_register__(function () { return { ${entries.join(", ")} }; });\n`;
 }
