@@ -3,7 +3,7 @@
  * submitted responses count: drafts are unfinished and discarded ones are not answers.
  * Pure functions (unit-tested in agreement.test.ts).
  */
-import type { QuestionSettings, ResponseStatus, ResponseValue } from "~/server/feedback/schema";
+import type { QuestionSettings, RankingItem, ResponseStatus, ResponseValue, SpanItem } from "~/server/feedback/schema";
 
 export type AgreementLevel = "unanimous" | "majority" | "split" | "single" | "none";
 
@@ -28,12 +28,8 @@ export function answerKey(value: ResponseValue): string {
   if (!Array.isArray(value)) return JSON.stringify(value);
   const items = (value as unknown[]).map((item) => {
     if (typeof item !== "object" || item === null) return JSON.stringify(item);
-    if ("rank" in item) return JSON.stringify([(item as { value: string }).value, (item as { rank: number | null }).rank]);
-    if ("start" in item) {
-      const span = item as { start: number; end: number; label: string };
-      return JSON.stringify([span.start, span.end, span.label]);
-    }
-    return JSON.stringify(item);
+    const { value: option, rank, start, end, label } = item as Partial<RankingItem & SpanItem>;
+    return JSON.stringify(rank !== undefined ? [option, rank] : start !== undefined ? [start, end, label] : item);
   });
   return JSON.stringify(items.sort());
 }
