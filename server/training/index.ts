@@ -12,6 +12,7 @@ export {
   CHAT_ROLES,
   trainingTaskSchema,
   trainingTaskJsonSchema,
+  type JsonSchema,
   parseTrainingTask,
   TaskParseError,
   type TrainingTask,

@@ -124,9 +124,9 @@ describe("parseTrainingTask", () => {
 
 describe("trainingTaskJsonSchema", () => {
   it("is a JSON Schema of every task and mode, for rendering forms", () => {
-    const schema = trainingTaskJsonSchema as unknown as { oneOf: { oneOf: { properties: { task: { const: string }; mode: { const: string } } }[] }[] };
+    const schema = trainingTaskJsonSchema() as unknown as { oneOf: { oneOf: { properties: { task: { const: string }; mode: { const: string } } }[] }[] };
     const variants = schema.oneOf.flatMap((t) => t.oneOf.map((m) => `${m.properties.task.const}/${m.properties.mode.const}`));
     expect(variants.sort()).toEqual(Object.keys(EXAMPLE_TASKS).sort());
-    expect(JSON.stringify(trainingTaskJsonSchema)).toContain("falls back to b when a has no value");
+    expect(JSON.stringify(trainingTaskJsonSchema())).toContain("falls back to b when a has no value");
   });
 });

@@ -266,8 +266,15 @@ export type TaskOf<K extends TaskKind> = Extract<TrainingTask, { task: K }>;
 export type TemplateTask = Extract<TrainingTask, { mode: "template" }>;
 export type FunctionTask = Extract<TrainingTask, { mode: "function" }>;
 
-/** JSON Schema (draft 2020-12) of the task input, for rendering the task as a form. */
-export const trainingTaskJsonSchema = z.toJSONSchema(taskUnion, { io: "input", unrepresentable: "any" });
+/** A JSON Schema document (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+let jsonSchema: JsonSchema | undefined;
+
+/** JSON Schema (draft 2020-12) of the task input, for rendering the task as a form (built on first use). */
+export function trainingTaskJsonSchema(): JsonSchema {
+  jsonSchema ??= z.toJSONSchema(taskUnion, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  return jsonSchema;
+}
 
 export class TaskParseError extends Error {
   constructor(
