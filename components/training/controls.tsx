@@ -39,11 +39,11 @@ export function Field({ label, hint, children, className }: { label: ReactNode; 
 
 /** A numbered step of the builder's sidebar. */
 export function Step({ n, title, children, aside }: { n: number; title: string; children: ReactNode; aside?: ReactNode }) {
-  const id = useId();
+  // Not a labelled region: its title would share a name with the control inside (e.g. "Framework").
   return (
-    <section aria-labelledby={id} className="border-b border-slate-100 px-4 py-3 last:border-b-0">
+    <section className="border-b border-slate-100 px-4 py-3 last:border-b-0">
       <div className="mb-2 flex items-center justify-between gap-2">
-        <h3 id={id} className="flex items-center gap-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
+        <h3 className="flex items-center gap-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
           <span aria-hidden className="flex h-5 w-5 items-center justify-center rounded-full bg-indigo-600 text-[11px] font-bold text-white">
             {n}
           </span>
@@ -87,7 +87,8 @@ export function Segmented<T extends string>({
           >
             <input
               type="radio"
-              className="sr-only"
+              // covers the segment: a click anywhere on it lands on the radio itself
+              className="absolute inset-0 m-0 h-full w-full cursor-pointer appearance-none opacity-0 disabled:cursor-not-allowed"
               name={name}
               value={option.value}
               checked={value === option.value}

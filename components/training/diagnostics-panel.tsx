@@ -5,12 +5,12 @@
  */
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useRef } from "react";
+import { memo, useRef } from "react";
 import { formatNumber } from "~/components/format";
 import { recordHref } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { cx, ErrorMessage } from "~/components/ui";
-import type { Framework, TaskJson } from "./builder-state";
+import { splitInput, type Framework, type SplitSettings, type TaskJson } from "./builder-state";
 import { selectBase, smallButtonClass } from "./controls";
 import type { DiagnosticsReport } from "./types";
 
@@ -103,7 +103,8 @@ function Examples({ title, count, examples, tone, testId }: { title: string; cou
   );
 }
 
-export function DiagnosticsPanel({
+/** Memoized: its inputs change after a pause, not on every keystroke in the form. */
+export const DiagnosticsPanel = memo(function DiagnosticsPanel({
   dataset,
   task,
   framework,
@@ -116,14 +117,14 @@ export function DiagnosticsPanel({
   dataset: string;
   task: TaskJson;
   framework: Framework;
-  split: Record<string, unknown>;
+  split: SplitSettings;
   crossEncoder: boolean;
   dropReasons: Record<string, string>;
   onShowReason: (reason: string, indexes: number[], count: number) => void;
   pending: boolean;
 }) {
   const trpc = useTRPC();
-  const input = { dataset, task, framework, ...split, ...(crossEncoder ? { crossEncoder: true } : {}) };
+  const input = { dataset, task, framework, ...splitInput(split), ...(crossEncoder ? { crossEncoder: true } : {}) };
   const diagnostics = useQuery(trpc.training.diagnostics.queryOptions(input, { placeholderData: keepPreviousData, retry: false, staleTime: 5 * 60_000 }));
   const lastGood = useRef(diagnostics.data);
   if (diagnostics.data?.report) lastGood.current = diagnostics.data;
@@ -163,8 +164,9 @@ export function DiagnosticsPanel({
           ↻ Recompute
         </button>
       </div>
-      <div className={cx("space-y-4 p-4 transition-opacity", busy && data && "opacity-60")}>
+      <div className={cx("space-y-4 p-4 transition-opacity", (busy || error) && data && "[&>*:not([role=alert])]:opacity-60")}>
         {error && <ErrorMessage title="Diagnostics could not be computed" message={error} testId="diagnostics-error" />}
+        {error && report && <p className="text-[11px] font-medium uppercase tracking-wide text-slate-400">Last successful result</p>}
         {!data && !error && <p className="py-4 text-center text-sm text-slate-500">Preparing the dataset…</p>}
         {report && (
           <>
@@ -174,7 +176,7 @@ export function DiagnosticsPanel({
               <Stat label="Train" value={report.rows.train} testId="diag-train" />
               <Stat label="Test" value={report.rows.test} testId="diag-test" />
               <Stat label="Dropped" value={droppedTotal} tone={droppedTotal ? "amber" : "slate"} testId="diag-dropped" />
-              <Stat label="Duplicates" value={data?.meta?.counts.duplicates} />
+              <Stat label="With rows" value={report.records.withRows} testId="diag-with-rows" />
             </dl>
 
             <div>
@@ -282,4 +284,4 @@ export function DiagnosticsPanel({
       </div>
     </section>
   );
-}
+});

@@ -6,7 +6,7 @@
  */
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { recordHref, shortUserId } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { Chip, cx, ErrorMessage, type ChipTone } from "~/components/ui";
@@ -145,6 +145,48 @@ function FormattedRows({ result, dropReasons }: { result: FormattedRecord | unde
   );
 }
 
+/** One record, raw and formatted; memoized: typing in the form re-renders the page, not every record. */
+const RecordCard = memo(function RecordCard({
+  dataset,
+  record,
+  result,
+  settings,
+  dropReasons,
+}: {
+  dataset: string;
+  record: PreviewRecord;
+  result: FormattedRecord | undefined;
+  settings: DatasetSettings;
+  dropReasons: Record<string, string>;
+}) {
+  const state = result?.error !== undefined ? "error" : result?.dropped ? "dropped" : result?.rows.length ? "rows" : "empty";
+  return (
+    <article
+      aria-label={`Record #${record.index}`}
+      data-testid="preview-record"
+      data-index={record.index}
+      data-state={state}
+      className={cx(
+        "grid gap-3 rounded-md border p-3 md:grid-cols-2",
+        state === "error" ? "border-rose-300 bg-rose-50/30" : state === "dropped" ? "border-amber-200 bg-amber-50/20" : "border-slate-200",
+      )}
+    >
+      <div className="min-w-0">
+        <div className="mb-2 flex items-center gap-2">
+          <Link href={recordHref(dataset, record.index)} className="font-mono text-xs font-semibold text-indigo-700 hover:underline" title="Open in the records browser">
+            #{record.index}
+          </Link>
+          {record.externalId && <span className="truncate font-mono text-[11px] text-slate-400">{record.externalId}</span>}
+        </div>
+        <RawRecord record={record} settings={settings} />
+      </div>
+      <div className="min-w-0 border-t border-slate-100 pt-2 md:border-l md:border-t-0 md:pl-3 md:pt-0">
+        <FormattedRows result={result} dropReasons={dropReasons} />
+      </div>
+    </article>
+  );
+});
+
 export function PreviewPanel({
   dataset,
   settings,
@@ -273,37 +315,11 @@ export function PreviewPanel({
         {!shown && !taskError && <p className="py-6 text-center text-sm text-slate-500">Formatting the first records…</p>}
         {shown && records.length === 0 && !taskError && <p className="py-6 text-center text-sm text-slate-500">No records.</p>}
         <ol className={cx("space-y-3 transition-opacity", stale && shown && "opacity-60")} aria-busy={preview.isFetching}>
-          {records.map((record) => {
-            const result = formatted.get(record.index);
-            const state = result?.error !== undefined ? "error" : result?.dropped ? "dropped" : result?.rows.length ? "rows" : "empty";
-            return (
-              <li key={record.index}>
-                <article
-                  aria-label={`Record #${record.index}`}
-                  data-testid="preview-record"
-                  data-index={record.index}
-                  data-state={state}
-                  className={cx(
-                    "grid gap-3 rounded-md border p-3 md:grid-cols-2",
-                    state === "error" ? "border-rose-300 bg-rose-50/30" : state === "dropped" ? "border-amber-200 bg-amber-50/20" : "border-slate-200",
-                  )}
-                >
-                  <div className="min-w-0">
-                    <div className="mb-2 flex items-center gap-2">
-                      <Link href={recordHref(dataset, record.index)} className="font-mono text-xs font-semibold text-indigo-700 hover:underline" title="Open in the records browser">
-                        #{record.index}
-                      </Link>
-                      {record.externalId && <span className="truncate font-mono text-[11px] text-slate-400">{record.externalId}</span>}
-                    </div>
-                    <RawRecord record={record} settings={settings} />
-                  </div>
-                  <div className="min-w-0 border-t border-slate-100 pt-2 md:border-l md:border-t-0 md:pl-3 md:pt-0">
-                    <FormattedRows result={result} dropReasons={dropReasons} />
-                  </div>
-                </article>
-              </li>
-            );
-          })}
+          {records.map((record) => (
+            <li key={record.index}>
+              <RecordCard dataset={dataset} record={record} result={formatted.get(record.index)} settings={settings} dropReasons={dropReasons} />
+            </li>
+          ))}
         </ol>
         {shown?.formatted?.labels && (
           <p className="text-[11px] text-slate-500">

@@ -20,7 +20,6 @@ import {
   parseSettingsParams,
   parseTaskParam,
   preferredMode,
-  splitInput,
   stateToSearchParams,
   type BuilderState,
   type TaskJson,
@@ -97,6 +96,7 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
     switchTask(kind, modes.includes(state.task.mode) ? state.task.mode : preferredMode(options, kind));
   };
 
+  const showReason = useCallback((reason: string, indexes: number[], count: number) => setFocus({ reason, indexes, count }), []);
   const hasTest = state.split.trainSize < 1 || (state.split.testSize ?? 0) > 0;
   return (
     <div className="space-y-4">
@@ -158,10 +158,10 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
             dataset={name}
             task={diagnosticsSpec.task}
             framework={diagnosticsSpec.framework}
-            split={splitInput(diagnosticsSplit)}
+            split={diagnosticsSplit}
             crossEncoder={diagnosticsSpec.crossEncoder}
             dropReasons={options.dropReasons}
-            onShowReason={(reason, indexes, count) => setFocus({ reason, indexes, count })}
+            onShowReason={showReason}
             pending={JSON.stringify(diagnosticsSpec) !== specKey || JSON.stringify(diagnosticsSplit) !== JSON.stringify(state.split)}
           />
           <ExportPanel dataset={name} task={state.task} framework={state.framework} split={state.split} hasTest={hasTest} />

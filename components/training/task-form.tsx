@@ -427,7 +427,7 @@ function FunctionMapping({ task, options, settings, onTask }: { task: TaskJson; 
           Reset to example
         </button>
       </div>
-      <CodeEditor label="Formatting function" value={source} onChange={(value) => setFunc({ source: value })} />
+      <CodeEditor label="Formatting function code" value={source} onChange={(value) => setFunc({ source: value })} />
       <p className="text-[11px] leading-snug text-slate-500">
         Runs in a sandbox (QuickJS) on each record, as Argilla’s <code>formatting_func</code> does. A function that throws or returns the wrong shape marks that
         record with an error; returning <code>null</code> skips it.
