@@ -62,9 +62,10 @@ export async function createPlan(input: PlanInput): Promise<Plan> {
     labelSpace: (samples) => (task.labels ? resolveLabelSpace(task.labels, () => labelNames(samples())) : undefined),
     rows(record, samples, labels) {
       const ctx: RowContext = { labels, options };
-      const idOf = (k: number) => (samples.length === 1 ? record.id : `${record.id}#${k}`);
       return withRecord(record, () =>
-        keepOrFirstDrop(samples, (sample, k) => (sample === undefined ? undefined : adapter.toRow(sample, idOf(k), ctx))),
+        keepOrFirstDrop(samples, (sample, k) =>
+          sample === undefined ? undefined : adapter.toRow(sample, samples.length === 1 ? record.id : `${record.id}#${k}`, ctx),
+        ),
       );
     },
     dispose: () => task.dispose(),

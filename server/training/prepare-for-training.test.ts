@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DROP_REASON_LIST, DROP_REASONS } from "./drop-reasons";
 import { PrepareError, RecordFormattingError } from "./errors";
-import { prepareForTraining, type PrepareInput } from "./prepare-for-training";
+import { prepareForTraining, sampleKey, type PrepareInput } from "./prepare-for-training";
 import { parseTrainingTask } from "./tasks/schema";
 import { dataset, discarded, draft, pages, question, record, submitted } from "./test-helpers";
 import type { StoredRecord } from "../feedback/schema";
@@ -46,6 +46,22 @@ describe("prepareForTraining", () => {
     expect(out.meta.counts).toMatchObject({ records: 5, rows: 2, duplicates: 3 });
     // no record is "dropped" for being a duplicate: duplicates are counted on their own
     expect(DROP_REASON_LIST.every((r) => out.meta.dropped[r].count === 0)).toBe(true);
+  });
+
+  it("the duplicate key is exact: equal iff deeply equal, whatever the texts contain", () => {
+    const keys = [
+      { text: "a\u0000b", label: "c" },
+      { text: "a", label: "b\u0000c" },
+      { text: "a", label: "b" },
+      { text: "\u0001\"a\"", label: "b" },
+      { text: "", label: "b" },
+      { text: "a", label: ["b"] },
+      { text: "a", label: ["b", "c"] },
+      { texts: ["1", "2"], label: 1 },
+      { texts: ["1", "2"], label: "1" },
+    ].map(sampleKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(sampleKey({ text: "a\u0000b", label: ["x"] })).toBe(sampleKey({ text: "a\u0000b", label: ["x"] }));
   });
 
   it("disagreement rows of one record are deduplicated too (Argilla dedups after the explode)", async () => {

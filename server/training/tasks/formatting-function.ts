@@ -90,8 +90,7 @@ export async function functionTask<T, S extends Sample>(
       if (!(error instanceof InvalidSampleError)) throw error;
       throw RecordFormattingError.of(record, `the formatting function must return ${contract.expected}: ${error.message}`);
     }
-    const check = contract.check ?? ((sample: S) => sample);
-    return keepOrFirstDrop(contract.collect(coerced), check);
+    return keepOrFirstDrop(contract.collect(coerced), (sample) => (contract.check ? contract.check(sample) : sample));
   };
   return { kind, format, dedup: false, labels: options.labels, dispose: () => sandbox.dispose() };
 }

@@ -85,6 +85,8 @@ export function unifyRecord(
   strategy: UnificationStrategy,
   seed: number,
 ): ResponseValue[] {
-  const pick: PickIndex = (count) => randomIndex(derivedRng(seed, `${record.id}\u0000${question.name}`), count);
-  return unifyAnswers(question, strategy, submittedAnswers(record, question.name), pick);
+  // (An inline arrow, not a named const: tsx's keepNames would wrap a named one on every call.)
+  return unifyAnswers(question, strategy, submittedAnswers(record, question.name), (count) =>
+    randomIndex(derivedRng(seed, `${record.id}\u0000${question.name}`), count),
+  );
 }
