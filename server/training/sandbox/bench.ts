@@ -7,7 +7,7 @@ import { createFormattingSandbox } from "./index";
 
 export const BENCH_SAMPLE = {
   id: "b3f1c2de-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
-  text: "The battery life on this laptop is excellent and the screen is bright, but the keyboard feels cheap. ".repeat(4),
+  text: "The battery life on this laptop is excellent and the screen is bright, but the keyboard feels cheap. ".repeat(6),
   context: "Customer review collected from the product page in March.",
   label: "positive",
   rating: 4,
@@ -33,9 +33,16 @@ async function main(): Promise<void> {
 
   for (let i = 0; i < 2_000; i++) sandbox.call(BENCH_SAMPLE);
   started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < calls; i++) sandbox.call(BENCH_SAMPLE);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${calls} calls: ${Math.round(calls / seconds)} calls/s (${((seconds / calls) * 1e6).toFixed(1)} µs/call)`);
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  // CPU time is also reported because wall-clock numbers mean little on a busy machine.
+  console.log(
+    `${calls} calls: ${Math.round(calls / seconds)} calls/s wall-clock (${((seconds / calls) * 1e6).toFixed(1)} µs/call), ` +
+      `${Math.round(calls / cpuSeconds)} calls per CPU-second`,
+  );
   sandbox.dispose();
 }
 

@@ -1,4 +1,13 @@
-/** What went wrong with a user's formatting function (see the table in index.ts). */
+/**
+ * What went wrong with a user's formatting function:
+ *   syntax          the source does not parse (esbuild's message, with line and column);
+ *   not-a-function  no function to call could be picked from the source (choose-function.ts);
+ *   timeout         a call (or the top-level code) ran past the time limit;
+ *   memory          the memory limit, the stack limit (deep recursion) or a size guard was hit,
+ *                   or the engine crashed; the sandbox starts afresh for the next call;
+ *   throw           the function threw (message: "Name: message" of what it threw);
+ *   invalid-return  the result is not JSON data (a function, BigInt, Map, cycle, ...).
+ */
 export type FormattingErrorKind = "syntax" | "timeout" | "memory" | "throw" | "invalid-return" | "not-a-function";
 
 /**
