@@ -160,6 +160,13 @@ function checkRow(config: DatasetConfig, row: Record<string, unknown>, where: st
   if (!isStr(row.metadata) || !isPythonJson(row.metadata as string)) err(`metadata not a Python json.dumps string: ${row.metadata}`);
 }
 
+function undefinedToNull(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.map(undefinedToNull);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, undefinedToNull(x)]));
+  return v;
+}
+
 export async function checkExport(dir: string, maxParquetRows = 2000): Promise<CheckSummary> {
   const errors: string[] = [];
   const config = loadConfig(dir, errors);
@@ -193,7 +200,8 @@ export async function checkExport(dir: string, maxParquetRows = 2000): Promise<C
     const ranges = s.rows <= maxParquetRows ? [[0, s.rows]] : [[0, half], [s.rows - half, s.rows]];
     for (const [start, end] of ranges) {
       const rows = (await parquetReadObjects({ file, metadata: meta, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
-      rows.forEach((row, i) => checkRow(config, row, `row ${start + i}`, s, users, true));
+      // hyparquet returns undefined (not null) for null lists; Argilla/datasets read them as None
+      rows.forEach((row, i) => checkRow(config, undefinedToNull(row) as Record<string, unknown>, `row ${start + i}`, s, users, true));
       s.checkedRows += rows.length;
     }
   }

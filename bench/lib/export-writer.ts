@@ -37,10 +37,26 @@ export function writeConfig(dir: string, config: DatasetConfig): string {
 }
 
 /** Writes `dir/argilla.yaml` and `dir/data/train.<format>` from `records`. */
-export async function writeExport(
+export function writeExport(
   dir: string,
   config: DatasetConfig,
   records: Iterable<ExportRecord>,
+  opts: WriteExportOptions,
+): Promise<WriteExportResult> {
+  function* rows() {
+    for (const rec of records) yield toExportRow(config, rec);
+  }
+  return writeExportRows(dir, config, rows(), opts);
+}
+
+/**
+ * Same as writeExport for rows already in export layout (`toExportRow` output, or rows read back
+ * from another export, e.g. to convert JSON Lines to Parquet).
+ */
+export async function writeExportRows(
+  dir: string,
+  config: DatasetConfig,
+  rows: Iterable<Record<string, unknown>>,
   opts: WriteExportOptions,
 ): Promise<WriteExportResult> {
   const yamlFile = writeConfig(dir, config);
@@ -50,22 +66,22 @@ export async function writeExport(
   for (const f of fs.readdirSync(dataDir)) if (/^train(-\d+-of-\d+)?\.(jsonl|parquet)$/.test(f)) fs.rmSync(path.join(dataDir, f));
   const dataFile = path.join(dataDir, `train.${opts.format}`);
   const count = opts.format === "jsonl"
-    ? writeJsonl(dataFile, config, records, opts)
-    : await writeParquet(dataFile, config, records, opts);
+    ? writeJsonl(dataFile, rows, opts)
+    : await writeParquet(dataFile, config, rows, opts);
   const files = [yamlFile, dataFile];
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   return { records: count, bytes, files };
 }
 
-function writeJsonl(file: string, config: DatasetConfig, records: Iterable<ExportRecord>, opts: WriteExportOptions): number {
+function writeJsonl(file: string, rows: Iterable<Record<string, unknown>>, opts: WriteExportOptions): number {
   const fd = fs.openSync(file, "w");
   const every = opts.progressEvery ?? 100_000;
   let n = 0;
   let chunk: string[] = [];
   let size = 0;
   try {
-    for (const rec of records) {
-      const line = JSON.stringify(toExportRow(config, rec)) + "\n";
+    for (const row of rows) {
+      const line = JSON.stringify(row) + "\n";
       chunk.push(line);
       size += line.length;
       if (size > 1 << 22) {
@@ -93,9 +109,9 @@ const stringNode = (name: string): Node => [
   { name, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" },
 ];
 const int32Node = (name: string): Node => [{ name, type: "INT32", repetition_type: "OPTIONAL" }];
-const uint8Node = (name: string): Node => [
-  { name, type: "INT32", converted_type: "UINT_8", logical_type: { type: "INTEGER", bitWidth: 8, isSigned: false }, repetition_type: "OPTIONAL" },
-];
+// only the legacy converted type: hyparquet-writer 0.17 serialises IntType.bitWidth as i32 instead
+// of i8, which other readers (pyarrow) reject; UINT_8 alone still reads back as uint8
+const uint8Node = (name: string): Node => [{ name, type: "INT32", converted_type: "UINT_8", repetition_type: "OPTIONAL" }];
 const float32Node = (name: string): Node => [{ name, type: "FLOAT", repetition_type: "OPTIONAL" }];
 /** list<element> in the standard 3-level layout (pyarrow: `list` / `element`). */
 const listNode = (name: string, element: (name: string) => Node): Node => [
@@ -171,7 +187,7 @@ export function huggingfaceFeatures(config: DatasetConfig): Record<string, unkno
   return features;
 }
 
-async function writeParquet(file: string, config: DatasetConfig, records: Iterable<ExportRecord>, opts: WriteExportOptions): Promise<number> {
+async function writeParquet(file: string, config: DatasetConfig, rows: Iterable<Record<string, unknown>>, opts: WriteExportOptions): Promise<number> {
   const groupRows = opts.rowGroupSize ?? 50_000;
   const every = opts.progressEvery ?? 100_000;
   const columns = exportColumns(config);
@@ -181,17 +197,19 @@ async function writeParquet(file: string, config: DatasetConfig, records: Iterab
     kvMetadata: [{ key: "huggingface", value: pyJsonDumps({ info: { features: huggingfaceFeatures(config) } }) }],
     createdBy: "feedback-studio bench/lib/export-writer",
   });
+  // min/max statistics on long free-text columns cost ~20% of the encoding time and help no reader
+  const freeText = new Set<string>([...config.fields.map((f) => f.name), "metadata"]);
+  for (const q of config.questions) if (q.type === "text") freeText.add(q.name).add(`${q.name}-suggestion`);
   let batch: unknown[][] = columns.map(() => []);
   let inBatch = 0;
   let n = 0;
   const flush = async () => {
     if (!inBatch) return;
-    await writer.write({ columnData: columns.map((name, i) => ({ name, data: batch[i] })), rowGroupSize: inBatch });
+    await writer.write({ columnData: columns.map((name, i) => ({ name, data: batch[i], statistics: !freeText.has(name) })), rowGroupSize: inBatch });
     batch = columns.map(() => []);
     inBatch = 0;
   };
-  for (const rec of records) {
-    const row = toExportRow(config, rec);
+  for (const row of rows) {
     for (let i = 0; i < columns.length; i++) batch[i].push(row[columns[i]]);
     inBatch++;
     n++;

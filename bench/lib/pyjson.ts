@@ -45,8 +45,11 @@ const NAMED_ESCAPES: Record<number, string> = {
   0x0c: "\\f",
 };
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Python `json.dumps(str)` with ensure_ascii=True (UTF-16 code units escaped as \uxxxx). */
 export function pyJsonString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -78,10 +81,14 @@ export function pyJsonDumps(value: unknown): string {
   if (typeof value === "string") return pyJsonString(value);
   if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(", ")}]`;
   if (typeof value === "object") {
-    const parts = Object.entries(value as Record<string, unknown>).map(
-      ([k, v]) => `${pyJsonString(k)}: ${pyJsonDumps(v)}`,
-    );
-    return `{${parts.join(", ")}}`;
+    let out = "{";
+    let first = true;
+    for (const k in value as Record<string, unknown>) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      out += `${first ? "" : ", "}${pyJsonString(k)}: ${pyJsonDumps((value as Record<string, unknown>)[k])}`;
+      first = false;
+    }
+    return out + "}";
   }
   throw new TypeError(`cannot serialise ${typeof value}`);
 }

@@ -8,7 +8,7 @@
 import { altFrom, assemble, drawPlan, drawStatus, planVotes, stableUsers } from "./annotate";
 import {
   datasetConfig, integerProperty, labelQuestion, ratingQuestion, termsProperty, textField, textQuestion,
-  type AnswerValue, type DatasetConfig, type ExportRecord, type ExportSuggestion,
+  type AnswerValue, type DatasetConfig, type ExportRecord, type ResponseStatus, type ExportSuggestion,
 } from "./export-format";
 import { Rng } from "./prng";
 
@@ -27,8 +27,10 @@ export interface SyntheticDataset {
 const pad = (n: number) => String(n).padStart(9, "0");
 
 /** Statuses for k responders: mostly submitted, some drafts and discarded. */
-function statusesFor(rng: Rng, k: number) {
-  return Array.from({ length: k }, () => drawStatus(rng, 0.07, 0.03));
+function statusesFor(rng: Rng, k: number): ResponseStatus[] {
+  const out: ResponseStatus[] = [];
+  for (let i = 0; i < k; i++) out.push(drawStatus(rng, 0.07, 0.03));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,12 +167,15 @@ const CLASS_SETS: [string, string, string[], string[]][] = [
 const FORMS = ["haiku", "limerick", "short poem", "two-sentence story", "short story opening"];
 const THEMES = ["autumn rain", "a lost umbrella", "the first day of school", "a lighthouse keeper", "a cat who hates Mondays", "the smell of fresh bread", "a train at midnight", "an old map"];
 
+const KIND_TITLES: Record<string, string> = Object.fromEntries(KINDS.map((k) => [k, k.replace(/(^| )\w/g, (m) => m.toUpperCase())]));
+
 interface Fact { name: string; kind: string; town: string; year: number; founder: string; knownFor: string; visitors: number }
 
 function makeFact(rng: Rng): Fact {
   const town = rng.pick(PLACE_A) + rng.pick(PLACE_B);
   const kind = rng.pick(KINDS);
-  const name = rng.chance(0.5) ? `${town} ${kind.replace(/(^| )\w/g, (m) => m.toUpperCase())}` : `The ${rng.pick(LAST)} ${kind.replace(/(^| )\w/g, (m) => m.toUpperCase())}`;
+  const title = KIND_TITLES[kind];
+  const name = rng.chance(0.5) ? `${town} ${title}` : `The ${rng.pick(LAST)} ${title}`;
   return { name, kind, town, year: rng.int(1780, 2015), founder: `${rng.pick(FIRST)} ${rng.pick(LAST)}`, knownFor: rng.pick(KNOWN_FOR), visitors: rng.int(2, 900) * 100 };
 }
 
@@ -225,7 +230,10 @@ function dollyExample(rng: Rng, cat: Cat): { instruction: string; context: strin
     case "creative_writing": {
       const form = rng.pick(FORMS);
       const theme = rng.pick(THEMES);
-      const response = `Here is a ${form} about ${theme}:\n\n${theme.charAt(0).toUpperCase()}${theme.slice(1)} arrives,\nquiet as a held breath,\nand the evening leans in to listen.`;
+      const Theme = theme.charAt(0).toUpperCase() + theme.slice(1);
+      const response = /haiku|limerick|poem/.test(form)
+        ? `${Theme} arrives,\nquiet as a held breath,\nand the evening leans in to listen.`
+        : `${Theme} was the last thing anyone expected to find that morning. By nightfall, nobody in town could remember life without it.`;
       return { instruction: `Write a ${form} about ${theme}.`, context: null, response, flawed: `${theme}.` };
     }
   }
