@@ -75,11 +75,10 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
   const records = { total: 0, withRows: 0, errors: 0, dropped: {} as Partial<Record<DropReason, number>> };
   const rowCounts = { total: 0, train: 0, test: 0 };
   const labelCounts = new Map<string, number>();
-  const labelsByInput = new Map<string, string>(); // input → labels key of its first row
-  const conflictInputs = new Set<string>();
+  // One entry per distinct input: the labels it was seen with — one key (the common case, no Set
+  // allocated) or several (a conflict) — and whether it occurs in the train split.
+  const inputs = new Map<string, { labels: string | Set<string>; inTrain: boolean }>();
   const duplicates = { rows: 0, examples: [] as string[] };
-  const seenRows = new Set<string>();
-  const trainInputs = new Set<string>();
   const testInputs: string[] = [];
   const lengths = new Map<string, LengthAccumulator>();
   let hasLabels = false;
@@ -92,17 +91,26 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
       hasLabels = true;
       for (const label of view.labels) labelCounts.set(label, (labelCounts.get(label) ?? 0) + 1);
     }
-    const rowKey = `${view.input}\u0001${labelsKey}`;
-    if (seenRows.has(rowKey)) {
+    // A duplicate repeats an earlier row's input AND labels; an input with several label sets is a conflict.
+    const seen = inputs.get(view.input);
+    let duplicate = false;
+    if (seen === undefined) inputs.set(view.input, { labels: labelsKey, inTrain: split === "train" });
+    else {
+      if (typeof seen.labels === "string") {
+        duplicate = seen.labels === labelsKey;
+        if (!duplicate) seen.labels = new Set([seen.labels, labelsKey]);
+      } else {
+        duplicate = seen.labels.has(labelsKey);
+        seen.labels.add(labelsKey);
+      }
+      if (split === "train") seen.inTrain = true;
+    }
+    if (duplicate) {
       duplicates.rows++;
       if (duplicates.examples.length < MAX_EXAMPLES) duplicates.examples.push(excerpt(view.input));
-    } else seenRows.add(rowKey);
-    const firstLabels = labelsByInput.get(view.input);
-    if (firstLabels === undefined) labelsByInput.set(view.input, labelsKey);
-    else if (firstLabels !== labelsKey) conflictInputs.add(view.input);
+    }
     if (split === "train") {
       rowCounts.train++;
-      trainInputs.add(view.input);
     } else if (split === "test") {
       rowCounts.test++;
       testInputs.push(view.input);
@@ -124,13 +132,15 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
       for (const row of input.rows) addRow(row);
     },
     result() {
-      const leaked = testInputs.filter((input) => trainInputs.has(input));
+      const leaked = testInputs.filter((input) => inputs.get(input)!.inTrain);
+      const conflicts: string[] = [];
+      for (const [input, seen] of inputs) if (typeof seen.labels !== "string") conflicts.push(input);
       const report: DiagnosticsReport = {
         records: { ...records, dropped: { ...records.dropped } },
         rows: { ...rowCounts },
         labels: hasLabels || ctx.labels ? labelDistribution(labelCounts, ctx.labels) : undefined,
         duplicates: { rows: duplicates.rows, examples: [...duplicates.examples] },
-        conflicts: { inputs: conflictInputs.size, examples: [...conflictInputs].slice(0, MAX_EXAMPLES).map(excerpt) },
+        conflicts: { inputs: conflicts.length, examples: conflicts.slice(0, MAX_EXAMPLES).map(excerpt) },
         leakage: { rows: leaked.length, examples: leaked.slice(0, MAX_EXAMPLES).map(excerpt) },
         lengths: Object.fromEntries([...lengths].map(([column, acc]) => [column, acc.histogram()])),
         warnings: [],
