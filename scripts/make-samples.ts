@@ -55,9 +55,16 @@ function planFor(rng: Rng, i: number, tieEvery: number, w: Record<VotePlan, numb
   return rng.weighted<VotePlan>(["agree", "majority", "tie", "noisy"], [w.agree, w.majority, w.tie, w.noisy]);
 }
 
-/** Submitted-vote count for a tie plan: make sure at least two responses are submitted. */
-function ensureSubmitted(statuses: ResponseStatus[], min: number) {
-  for (let i = 0; i < statuses.length && statuses.filter((s) => s === "submitted").length < min; i++) statuses[i] = "submitted";
+/**
+ * Responders for a record whose submitted votes must tie exactly: an even number of submitted
+ * responses (2 or 4), plus at most one draft or discarded response.
+ */
+function tieResponders(rng: Rng, users: string[], k: number): { who: string[]; statuses: ResponseStatus[] } {
+  const n = Math.min(users.length, Math.max(2, k));
+  const statuses: ResponseStatus[] = n === 4 ? ["submitted", "submitted", "submitted", "submitted"]
+    : n === 3 ? rng.shuffle<ResponseStatus>(["submitted", "submitted", rng.chance(0.5) ? "draft" : "discarded"])
+    : ["submitted", "submitted"];
+  return { who: rng.sample(users, n), statuses };
 }
 
 const countSubmitted = (statuses: ResponseStatus[]) => statuses.filter((s) => s === "submitted").length;
@@ -171,9 +178,7 @@ function sentimentReviews(): Sample {
     const stars = sarcastic ? rng.int(1, 2) : truth === "positive" ? rng.int(4, 5) : truth === "negative" ? rng.int(1, 2) : 3;
     const plan = sarcastic ? "noisy" : planFor(rng, i, 16, truth === "neutral" ? { agree: 40, majority: 30, tie: 10, noisy: 20 } : { agree: 70, majority: 20, tie: 3, noisy: 7 });
     let k = i % 20 === 9 ? 0 : responderCount(rng, 0.03, [0, 2, 12, 3]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     // disagreement mostly goes to the neighbouring label (neutral), then to the opposite one
     const alt = truth === "neutral"
       ? altFrom<string>(rng, ["positive", "negative"])
@@ -286,9 +291,7 @@ function supportTopics(): Sample {
     const truth: string[] = TOPIC_ORDER.filter((t) => topics.includes(t));
     let k = i % 18 === 4 ? 0 : responderCount(rng, 0.02, [8, 8, 10, 0]);
     const tie = i % 12 === 7 && truth.length > 1;
-    if (tie && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (tie) ensureSubmitted(statuses, 2);
+    const { who, statuses } = tie && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     // annotators miss a secondary topic or add a neighbouring one; a tie is two different label sets
     const variant = (): string[] => {
       const r = rng.next();
@@ -451,9 +454,7 @@ function answerQuality(): Sample {
   const records: ExportRecord[] = items.map((it, i) => {
     const plan = planFor(rng, i, 11, { agree: 45, majority: 30, tie: 5, noisy: 20 });
     let k = i % 23 === 10 ? 0 : responderCount(rng, 0.02, [0, 3, 10, 4]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     const near = [it.quality - 1, it.quality + 1].filter((q) => q >= 1 && q <= 5);
     const ratings = planVotes<number>(rng, plan, countSubmitted(statuses), it.quality, altFrom(rng, near), 0.55);
     const values = ratings.map((q) => ({ quality: q, verdict: rng.chance(0.9) ? verdictFor(q) : verdictFor(it.quality) }));
@@ -679,9 +680,7 @@ function responsePreference(): Sample {
     const options = [[1, 2], [2, 1], [1, 1]];
     const plan = it.truth === "tie" ? rng.weighted<VotePlan>(["agree", "tie", "noisy"], [30, 30, 40]) : planFor(rng, i, 13, { agree: 65, majority: 22, tie: 3, noisy: 10 });
     let k = i % 19 === 6 ? 0 : responderCount(rng, 0.02, [0, 3, 10, 3]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     // a near-tie splits between the two strict orders; a clear pair's dissent is an equal ranking
     const alt = (ex: string[]) => {
       const order = it.truth === "tie" ? [[1, 2], [2, 1]] : [[1, 1], pair.truth[0] === 1 ? [2, 1] : [1, 2]];
@@ -878,9 +877,7 @@ function instructionsCurated(): Sample {
     const truth = flawedShown ? rng.int(1, 2) : rng.chance(0.7) ? 5 : 4;
     const plan = planFor(rng, i, 14, { agree: 50, majority: 25, tie: 5, noisy: 20 });
     let k = i % 21 === 12 ? 0 : responderCount(rng, 0.03, [10, 8, 5, 0]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     const near = [truth - 1, truth + 1].filter((q) => q >= 1 && q <= 5);
     const ratings = planVotes<number>(rng, plan, countSubmitted(statuses), truth, altFrom(rng, near), 0.6);
     let first = true;
@@ -1076,9 +1073,7 @@ function supportChat(): Sample {
     const truth = kind === "ideal" ? rng.int(4, 5) : kind === "mediocre" ? rng.int(2, 3) : 1;
     const plan = planFor(rng, i, 12, { agree: 45, majority: 25, tie: 5, noisy: 25 });
     let k = i % 17 === 8 ? 0 : responderCount(rng, 0.02, [6, 10, 6, 0]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     const near = [truth - 1, truth + 1].filter((q) => q >= 1 && q <= 5);
     const ratings = planVotes<number>(rng, plan, countSubmitted(statuses), truth, altFrom(rng, near), 0.6);
     const values = ratings.map((q, n) => ({ "ideal-reply": n === 0 || rng.chance(0.6) ? ideal : otherRewrite(ideal), "draft-quality": q }));
@@ -1217,9 +1212,7 @@ function sentencePairs(): Sample {
   const records: ExportRecord[] = rng.shuffle(pairs).map((p, i) => {
     const plan = planFor(rng, i, 10, p.rel === "neutral" ? { agree: 35, majority: 30, tie: 10, noisy: 25 } : { agree: 60, majority: 25, tie: 5, noisy: 10 });
     let k = i % 26 === 3 ? 0 : responderCount(rng, 0.02, [0, 12, 6, 2]);
-    if (plan === "tie" && k > 0) k = Math.max(k, 2);
-    const { who, statuses } = responders(rng, users, k);
-    if (plan === "tie") ensureSubmitted(statuses, 2);
+    const { who, statuses } = plan === "tie" && k > 0 ? tieResponders(rng, users, k) : responders(rng, users, k);
     const near = [p.sim - 1, p.sim + 1].filter((q) => q >= 1 && q <= 5);
     const sims = planVotes<number>(rng, plan, countSubmitted(statuses), p.sim, altFrom(rng, near), 0.6);
     // the NLI label follows the similarity a voter gave: borderline neutral pairs split with entailment
