@@ -43,7 +43,9 @@ export function MultiSelect({ label, options, selected, onChange, emptyText = "a
         aria-controls={listId}
         aria-label={`${label}: ${summary}`}
         onClick={() => setOpen((o) => !o)}
-        className={cx(inputClass, "flex min-w-36 items-center justify-between gap-2 text-left", chosen.length > 0 && "border-indigo-400 bg-indigo-50")}
+        data-active={chosen.length > 0 || undefined}
+        // A variant, not a second border/bg utility: variants always win over the base classes.
+        className={cx(inputClass, "flex min-w-36 items-center justify-between gap-2 text-left data-[active]:border-indigo-400 data-[active]:bg-indigo-50")}
       >
         <span className="truncate">{summary}</span>
         <span aria-hidden className="text-slate-400">▾</span>

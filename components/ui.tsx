@@ -43,7 +43,7 @@ export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500">{children}</p>;
 }
 
-export function ProgressBar({ label, value, max, detail }: { label: string; value: number; max: number; detail?: string }) {
+export function ProgressBar({ label, value, max, detail, failed }: { label: string; value: number; max: number; detail?: string; failed?: boolean }) {
   const percent = max > 0 ? Math.min(100, Math.round((value / max) * 100)) : 0;
   return (
     <div className="space-y-1">
@@ -52,7 +52,7 @@ export function ProgressBar({ label, value, max, detail }: { label: string; valu
         <span>{detail ?? `${percent}%`}</span>
       </div>
       <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} aria-valuetext={`${percent}%`} className="h-2 overflow-hidden rounded-full bg-slate-200">
-        <div className="h-full rounded-full bg-indigo-600 transition-[width] duration-200" style={{ width: `${percent}%` }} />
+        <div className={cx("h-full rounded-full transition-[width] duration-200", failed ? "bg-red-500" : "bg-indigo-600")} style={{ width: `${percent}%` }} />
       </div>
     </div>
   );
@@ -80,8 +80,19 @@ export function Chip({ tone = "slate", title, children }: { tone?: ChipTone; tit
 export const inputClass =
   "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-100";
 
-export const buttonClass =
-  "inline-flex items-center justify-center gap-1 rounded-md border border-slate-300 bg-white px-3 py-1 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:cursor-not-allowed disabled:opacity-50";
+/** Buttons: one base, a few variants (combining conflicting utilities with cx would be order-dependent). */
+const BUTTON_BASE =
+  "inline-flex items-center justify-center gap-1 rounded-md font-medium shadow-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:cursor-not-allowed disabled:opacity-50";
+const BUTTON_SIZE = { md: "px-3 py-1 text-sm", sm: "px-2 py-0.5 text-xs" } as const;
+const BUTTON_TONE = {
+  default: "border border-slate-300 bg-white text-slate-700 hover:bg-slate-50",
+  primary: "bg-indigo-600 text-white hover:bg-indigo-700 focus-visible:ring-offset-1",
+  danger: "border border-red-300 bg-white text-red-700 hover:bg-red-50",
+} as const;
 
-export const primaryButtonClass =
-  "inline-flex items-center justify-center gap-1 rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white shadow-sm hover:bg-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-1 disabled:cursor-not-allowed disabled:opacity-50";
+export function buttonStyle({ tone = "default", size = "md" }: { tone?: keyof typeof BUTTON_TONE; size?: keyof typeof BUTTON_SIZE } = {}): string {
+  return `${BUTTON_BASE} ${BUTTON_SIZE[size]} ${BUTTON_TONE[tone]}`;
+}
+
+export const buttonClass = buttonStyle();
+export const primaryButtonClass = buttonStyle({ tone: "primary" });

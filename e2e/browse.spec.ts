@@ -3,8 +3,10 @@
  * share a filtered URL, and see a broken export rejected. The data is written by the test (see
  * helpers/reviews-export.ts for the table the expected numbers come from).
  */
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { RECORD_COUNT, reviewsExportZip } from "./helpers/reviews-export";
+import { RECORD_COUNT, reviewsExportFiles, reviewsExportZip } from "./helpers/reviews-export";
 
 test.describe.configure({ mode: "serial" });
 
@@ -192,4 +194,21 @@ test("(e) a malformed export shows the server's error naming file and line, and 
   await page.reload();
   await expect(page.getByRole("link", { name: DATASET, exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: broken })).toHaveCount(0);
+});
+
+test("(f) uploads an export folder, keeping its layout (argilla.yaml + data/)", async ({ page }, testInfo) => {
+  const folder = testInfo.outputPath("reviews-folder");
+  for (const [name, content] of Object.entries(reviewsExportFiles())) {
+    fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+    fs.writeFileSync(path.join(folder, name), content);
+  }
+  const name = `e2e-folder-${RUN}`;
+  await openHome(page);
+  await page.getByLabel("Choose export folder").setInputFiles(folder);
+  await expect(page.getByText("Selected: reviews-folder/ (2 files)")).toBeVisible();
+  await page.getByLabel("Dataset name (optional)").fill(name);
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  await expect(page.getByRole("progressbar", { name: "Import progress" })).toHaveAttribute("aria-valuetext", "100%");
+  await page.getByRole("link", { name: `Open ${name}` }).click();
+  await expect(page.getByTestId("record-count")).toHaveText("10 records");
 });

@@ -3,6 +3,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { datasetHref, formatDateTime, formatNumber } from "~/components/format";
 import type { DatasetDetail } from "~/components/types";
+import { primaryButtonClass } from "~/components/ui";
+import { DeleteDatasetButton } from "./delete-dataset-button";
 
 export function Breadcrumb({ items }: { items: { label: string; href?: string }[] }) {
   return (
@@ -48,14 +50,22 @@ export function DatasetHeader({ dataset }: { dataset: DatasetDetail }) {
             )}
           </p>
         </div>
-        <dl className="flex flex-wrap gap-x-6 gap-y-1">
-          {stats.map(([label, value]) => (
-            <div key={label} className="text-right">
-              <dt className="text-[11px] uppercase tracking-wide text-slate-500">{label}</dt>
-              <dd className="text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <div className="flex flex-wrap items-end gap-6">
+          <dl className="flex flex-wrap gap-x-6 gap-y-1">
+            {stats.map(([label, value]) => (
+              <div key={label} className="text-right">
+                <dt className="text-[11px] uppercase tracking-wide text-slate-500">{label}</dt>
+                <dd className="text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="flex items-start gap-2">
+            <Link href={`${datasetHref(dataset.name)}/train`} className={primaryButtonClass}>
+              Train / prepare
+            </Link>
+            <DeleteDatasetButton name={dataset.name} />
+          </div>
+        </div>
       </div>
     </header>
   );

@@ -33,23 +33,25 @@ export function SettingsPanel({ settings }: { settings: DatasetSettings }) {
           <span className="text-xs text-slate-500">{summary.join(" · ")}</span>
         </summary>
         <div className="grid gap-6 border-t border-slate-100 p-4 lg:grid-cols-2">
-          <SettingsGroup title="Fields">
-            {settings.fields.map((field) => (
-              <FieldItem key={field.name} field={field} />
-            ))}
-          </SettingsGroup>
+          <div className="space-y-6">
+            <SettingsGroup title="Fields">
+              {settings.fields.map((field) => (
+                <FieldItem key={field.name} field={field} />
+              ))}
+            </SettingsGroup>
+            {metadata.length > 0 && (
+              <SettingsGroup title="Metadata properties">
+                {metadata.map((property) => (
+                  <MetadataItem key={property.name} property={property} />
+                ))}
+              </SettingsGroup>
+            )}
+          </div>
           <SettingsGroup title="Questions">
             {settings.questions.map((question) => (
               <QuestionItem key={question.name} question={question} />
             ))}
           </SettingsGroup>
-          {metadata.length > 0 && (
-            <SettingsGroup title="Metadata properties">
-              {metadata.map((property) => (
-                <MetadataItem key={property.name} property={property} />
-              ))}
-            </SettingsGroup>
-          )}
           {settings.guidelines && (
             <div className="lg:col-span-2">
               <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Guidelines</h3>

@@ -29,7 +29,7 @@ export function ImportJobStatus({ importId }: { importId: string }) {
   const detail = `${formatNumber(job.rowsRead)}${job.totalRows !== null ? ` / ${formatNumber(job.totalRows)}` : ""} rows`;
   return (
     <div className="space-y-3">
-      <ProgressBar label="Import progress" value={value} max={max} detail={detail} />
+      <ProgressBar label="Import progress" value={value} max={max} detail={detail} failed={job.state === "failed"} />
       {job.state === "done" && (
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
           Imported {formatCount(job.summary.records, "record")} with {formatCount(job.summary.responses, "response")} from{" "}

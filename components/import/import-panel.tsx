@@ -18,8 +18,8 @@ export function ImportPanel() {
     <Section id="import" title="Import a dataset">
       <div className="space-y-4">
         <UploadForm onImportStarted={setImportId} />
-        <ServerPathForm onImportStarted={setImportId} />
         {importId && <ImportJobStatus key={importId} importId={importId} />}
+        <ServerPathForm onImportStarted={setImportId} />
       </div>
     </Section>
   );
@@ -37,6 +37,7 @@ function UploadForm({ onImportStarted }: { onImportStarted: (importId: string | 
 
   const select = (selected: UploadFile[]) => {
     setFiles(selected);
+    setName("");
     setProgress(null);
     setError(null);
     onImportStarted(null);
@@ -151,7 +152,7 @@ function ServerPathForm({ onImportStarted }: { onImportStarted: (importId: strin
     <details className="group rounded-md border border-slate-200 px-3 py-2">
       <summary className="cursor-pointer text-sm font-medium text-slate-700">Import from a path on the server</summary>
       <form onSubmit={submit} className="mt-2 flex flex-wrap items-end gap-2">
-        <label className="flex min-w-72 flex-[2] flex-col gap-1 text-xs font-medium text-slate-600">
+        <label className="flex w-full flex-col gap-1 text-xs font-medium text-slate-600">
           Path on the server
           <input className={cx(inputClass, "font-mono")} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/data/exports/emotion or /data/emotion.zip" required />
         </label>

@@ -7,7 +7,7 @@ import { DebouncedInput } from "~/components/debounced-input";
 import { MultiSelect } from "~/components/multi-select";
 import { shortUserId } from "~/components/format";
 import type { Annotator } from "~/components/types";
-import { buttonClass, cx, inputClass } from "~/components/ui";
+import { buttonStyle, cx, inputClass } from "~/components/ui";
 import { isFiltered, type RecordView } from "./use-record-view";
 
 type QuestionStatus = NonNullable<RecordFilter["questionStatus"]>[number];
@@ -73,7 +73,7 @@ export function FilterBar({ settings, annotators, view }: { settings: DatasetSet
       )}
 
       {isFiltered(filter) && (
-        <button type="button" className={cx(buttonClass, "text-xs")} onClick={view.clear}>
+        <button type="button" className={buttonStyle({ size: "sm" })} onClick={view.clear}>
           Clear filters
         </button>
       )}
@@ -167,7 +167,7 @@ function QuestionStatusControls({ settings, conditions, onChange }: { settings: 
                 ))}
               </select>
               {!showBlank && i === rows.length - 1 && conditions.length < 5 && (
-                <button type="button" className={cx(buttonClass, "px-2")} aria-label="Add a response status condition" onClick={() => setExtraRow(true)}>
+                <button type="button" className={buttonStyle({ size: "sm" })} aria-label="Add a response status condition" onClick={() => setExtraRow(true)}>
                   +
                 </button>
               )}

@@ -12,7 +12,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Breadcrumb } from "~/components/datasets/dataset-header";
 import { datasetHref } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
-import { ErrorMessage, Loading, buttonClass, cx } from "~/components/ui";
+import { ErrorMessage, Loading, buttonClass } from "~/components/ui";
 import { RecordDetail } from "./record-detail";
 import { useJKKeys } from "./use-jk-keys";
 import { useRecordWalk } from "./use-record-walk";
@@ -59,7 +59,7 @@ export function RecordWalker({ name, children }: { name: string; children: React
             <button type="button" className={buttonClass} disabled={walk.atEnd("next")} onClick={() => walk.step("next")}>
               Next <Kbd>j</Kbd> <span aria-hidden>→</span>
             </button>
-            <Link href={listHref} className={cx(buttonClass, "text-indigo-700")}>
+            <Link href={listHref} className={buttonClass}>
               Back to list
             </Link>
           </nav>
