@@ -30,7 +30,7 @@ const functionOutput: FunctionOutputContract<Turn, ChatCompletionSample> = {
   collect: groupTurns,
 };
 
-export function groupTurns(turns: Turn[]): ChatCompletionSample[] {
+function groupTurns(turns: Turn[]): ChatCompletionSample[] {
   const chats = new Map<string, Turn[]>();
   for (const turn of turns) {
     const list = chats.get(turn.chat);

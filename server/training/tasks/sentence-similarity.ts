@@ -13,7 +13,7 @@ import { functionTask, type FunctionOutputContract } from "./formatting-function
 import { answerSlot, compileSpec, fieldSpec, type CompiledSlot, type CompiledSpec } from "./template";
 import type { DatasetIndex, SentenceSimilaritySample } from "./types";
 
-export const SIMILARITY_LABEL_TYPES: readonly QuestionType[] = ["label_selection", "rating"];
+const SIMILARITY_LABEL_TYPES: readonly QuestionType[] = ["label_selection", "rating"];
 
 const SAMPLE_KEYS = new Set(["sentence-1", "sentence-2", "sentence-3", "label"]);
 

@@ -51,6 +51,13 @@ describe("text_classification (default)", () => {
     expect(await formatOne(settings, task({ label: "tags" }), r)).toEqual([{ text: "t", label: ["y"] }]);
   });
 
+  it("an empty multi-label answer is no label (dropped, as Argilla's explode drops it)", async () => {
+    const r = record("r1", { text: "t" }, [submitted({ tags: [] })]);
+    expect(dropReason(await formatOne(settings, task({ label: "tags" }), r))).toBe("missing_response");
+    const each = { task: "text_classification", template: { text: "{text}" }, label: "tags", responses: "each_submitted" };
+    expect(dropReason(await formatOne(settings, each, r))).toBe("missing_response");
+  });
+
   it("drops records without submitted responses, without an answer, or with a missing optional field", async () => {
     const t = task({ label: "label" });
     expect(dropReason(await formatOne(settings, t, record("r1", { text: "t" })))).toBe("no_submitted_responses");

@@ -188,12 +188,14 @@ export function renderSlot(slot: CompiledSlot, env: RenderEnv): SlotValue | Drop
     }
     case "messages":
       return renderMessages(slot.messages, env);
-    case "answer":
-      return env.answers[slot.question.name] ?? missingAnswer(slot.question.name, env);
+    case "answer": {
+      const answer = env.answers[slot.question.name];
+      return isMissing(answer) ? missingAnswer(slot.question.name, env) : answer!;
+    }
   }
 }
 
-export function renderSpec(spec: CompiledSpec, env: RenderEnv): string | Drop {
+function renderSpec(spec: CompiledSpec, env: RenderEnv): string | Drop {
   switch (spec.kind) {
     case "parts": {
       const { parts } = spec;
@@ -237,9 +239,9 @@ function renderRef(ref: Ref, env: RenderEnv): string | Drop {
   return isMissing(answer) ? missingAnswer(ref.question, env) : answerText(answer!);
 }
 
-/** Empty strings count as missing everywhere (so fallback chains skip them). */
+/** Empty strings and empty label lists count as missing everywhere (so fallback chains skip them). */
 function isMissing(value: unknown): boolean {
-  return value === undefined || value === null || value === "";
+  return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
 }
 
 export function fieldText(name: string, record: StoredRecord): string | Drop {
@@ -254,7 +256,7 @@ function missingAnswer(question: string, env: RenderEnv): Drop {
 }
 
 /** A response value as text: lists joined with ", ", rankings as their values in rank order. */
-export function answerText(value: ResponseValue): string {
+function answerText(value: ResponseValue): string {
   if (typeof value === "string") return value;
   if (typeof value === "number") return String(value);
   if (value.length > 0 && typeof value[0] === "object") {
@@ -273,7 +275,7 @@ function renderRankedItem(spec: Extract<CompiledSpec, { kind: "from_ranking" }>,
 }
 
 /** The single item at the rank (best = lowest number). Tied items make the choice ambiguous. */
-export function itemAtRank(ranking: readonly RankingItem[], rank: RankPosition): RankingItem | Drop {
+function itemAtRank(ranking: readonly RankingItem[], rank: RankPosition): RankingItem | Drop {
   let target: number;
   if (rank === "best" || rank === "worst") {
     target = rank === "best" ? Infinity : -Infinity;

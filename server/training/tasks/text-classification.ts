@@ -12,7 +12,7 @@ import { functionTask, type FunctionOutputContract } from "./formatting-function
 import { answerSlot, compileSpec, fieldSlot, type CompiledSlot } from "./template";
 import type { DatasetIndex, TextClassificationSample } from "./types";
 
-export const CLASSIFICATION_LABEL_TYPES: readonly QuestionType[] = ["label_selection", "multi_label_selection", "rating"];
+const CLASSIFICATION_LABEL_TYPES: readonly QuestionType[] = ["label_selection", "multi_label_selection", "rating"];
 
 const functionOutput: FunctionOutputContract<TextClassificationSample, TextClassificationSample> = {
   expected: "[text, label] or [text, [label, ...]], or a list of them",
