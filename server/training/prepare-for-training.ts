@@ -108,7 +108,7 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
         noteDrop(samples.reason, record.id);
         continue;
       }
-      multiLabel ??= isMultiLabelSample(samples[0]!);
+      if (samples.length > 0) multiLabel ??= isMultiLabelSample(samples[0]!);
       if (consistency) for (const sample of samples) consistency.sample(record, sample!);
       if (seen) counts.duplicates += removeDuplicates(samples, seen);
       if (openLabels) deferred.push({ record, samples });
@@ -117,9 +117,9 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
 
     if (openLabels) {
       labels = plan.labelSpace(() => deferred.flatMap((d) => d.samples.filter((s): s is Sample => s !== undefined)));
-      if (plan.task.kind === "text_classification" && labels && labels.names.length < 2) {
+      if (plan.task.kind === "text_classification" && (labels?.names.length ?? 0) < 2) {
         throw new PrepareError(
-          `The formatting function returned ${labels.names.length === 0 ? "no label" : `a single label (${labels.names[0]})`}; a classifier needs at least two (pass "labels" to fix the label set).`,
+          `The formatting function returned ${labels ? `a single label (${labels.names[0]})` : "no label"}; a classifier needs at least two (pass "labels" to fix the label set).`,
         );
       }
       for (const { record, samples } of deferred) addRows(record, samples);

@@ -210,6 +210,16 @@ describe("sentence-transformers", () => {
     expect(out.train.map((r) => r.label)).toEqual([2, 0]);
     expect(out.meta.id2label).toEqual({ 0: "entailment", 1: "neutral", 2: "contradiction" });
   });
+  it("formatting functions: numeric labels are scores (no label set); string labels are classes with sorted ids", async () => {
+    const scores = await run({ formatting_func: { source: "function f(s) { return {'sentence-1': s.premise, 'sentence-2': s.hypothesis, label: s.sim[0].value / 5}; }" } });
+    expect(scores.train.map((r) => r.label)).toEqual([0, 1]);
+    expect(scores.meta.label2id).toBeUndefined();
+    const classes = await run({ formatting_func: { source: "function f(s) { return {'sentence-1': s.premise, 'sentence-2': s.hypothesis, label: s.label[0].value}; }" } });
+    // sorted: contradiction 0, entailment 1
+    expect(classes.train.map((r) => r.label)).toEqual([0, 1]);
+    expect(classes.meta.id2label).toEqual({ 0: "contradiction", 1: "entailment" });
+  });
+
   it("cross-encoders reject triplets with a clear error; pairs are fine", async () => {
     await expect(run({ texts: ["premise", "hypothesis", "negative"] }, true)).rejects.toThrow(
       "Record #0 (id r0): Cross-encoders don't support training with triplets, the dataset has `3` sentences per sample.",

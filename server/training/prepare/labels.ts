@@ -35,12 +35,14 @@ export class LabelSpace {
 }
 
 /**
- * Fixed names are used as given; otherwise the label set is every label the samples use, sorted
- * by code point so that ids do not depend on record order (Argilla: a Python set, in arbitrary order).
+ * Fixed names are used as given; otherwise the label set is every string label the samples use,
+ * sorted by code point so that ids do not depend on record order (Argilla: a Python set, in
+ * arbitrary order) — or none when they use no string label.
  */
-export function resolveLabelSpace(spec: LabelSpec, labelsInSamples: () => Iterable<string>): LabelSpace {
+export function resolveLabelSpace(spec: LabelSpec, labelsInSamples: () => Iterable<string>): LabelSpace | undefined {
   if (spec.names) return new LabelSpace(spec.names);
-  return new LabelSpace([...new Set(labelsInSamples())].sort(compareCodePoints));
+  const names = [...new Set(labelsInSamples())].sort(compareCodePoints);
+  return names.length > 0 ? new LabelSpace(names) : undefined; // e.g. similarity scores only: no classes
 }
 
 function compareCodePoints(a: string, b: string): number {
