@@ -182,7 +182,15 @@ test("(d) a reloaded or shared filtered URL restores the controls and the result
 test("(e) a malformed export shows the server's error naming file and line, and creates nothing", async ({ page }) => {
   const broken = `e2e-broken-${RUN}`;
   await openHome(page);
-  await page.getByLabel("Choose .zip file").setInputFiles({ name: "broken.zip", mimeType: "application/zip", buffer: reviewsExportZip({ breakLine: 3 }) });
+  // Dropped this time, onto the drop zone (a synthetic drop of one file).
+  const zip = reviewsExportZip({ breakLine: 3 });
+  const dataTransfer = await page.evaluateHandle((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "broken.zip", { type: "application/zip" }));
+    return transfer;
+  }, [...zip]);
+  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer });
+  await expect(page.getByText("Selected: broken.zip")).toBeVisible();
   await page.getByLabel("Dataset name (optional)").fill(broken);
   await page.getByRole("button", { name: "Upload and import" }).click();
 

@@ -9,7 +9,7 @@ import { useTRPC } from "~/components/trpc";
 import { formatBytes } from "~/components/format";
 import { ErrorMessage, ProgressBar, Section, buttonClass, cx, inputClass, primaryButtonClass } from "~/components/ui";
 import { describeSelection, filesFromDrop, filesFromInput, type UploadFile } from "./collect-files";
-import { uploadFiles, type UploadProgress } from "./upload-files";
+import { newUploadId, uploadFiles, type UploadProgress } from "./upload-files";
 import { ImportJobStatus } from "./import-job-status";
 
 export function ImportPanel() {
@@ -48,7 +48,7 @@ function UploadForm({ onImportStarted }: { onImportStarted: (importId: string | 
     if (!files.length) return;
     setError(null);
     onImportStarted(null);
-    const uploadId = crypto.randomUUID();
+    const uploadId = newUploadId();
     try {
       await uploadFiles(uploadId, files, setProgress);
       const { importId } = await importUpload.mutateAsync({ uploadId, name: name.trim() || undefined });

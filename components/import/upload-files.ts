@@ -9,6 +9,19 @@ export interface UploadProgress {
   total: number;
 }
 
+/**
+ * A random v4 UUID. crypto.randomUUID exists only in secure contexts (https, localhost); the
+ * studio is also opened as http://<host>:3000 from other machines, where getRandomValues works.
+ */
+export function newUploadId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export async function uploadFiles(uploadId: string, files: UploadFile[], onProgress: (progress: UploadProgress) => void): Promise<void> {
   const total = files.reduce((sum, f) => sum + f.file.size, 0);
   let done = 0;
