@@ -319,7 +319,7 @@ function supportTopics(): Sample {
   return {
     name: "support-topics",
     family: "multi-label text classification",
-    notes: ["Customer support tickets tagged with one or more topics by 3 annotators; the labels are a value -> title mapping in argilla.yaml. Model suggestions carry one score per suggested label."],
+    notes: ["Customer support tickets tagged with one or more topics by 3 annotators (1-3 per ticket); the labels are a value -> title mapping in argilla.yaml. Model suggestions carry one score per suggested label."],
     config,
     records,
   };
@@ -480,7 +480,7 @@ function answerQuality(): Sample {
   return {
     name: "answer-quality",
     family: "rating-based classification",
-    notes: ["Questions with answers of varying quality: 20 questions x 4 answers, rated 1-5 (`quality`) and labelled correct / partially-correct / incorrect (`verdict`) by 4 annotators.", "`readability` is a float metadata property (Flesch reading ease of the answer)."],
+    notes: ["Questions with answers of varying quality: 20 questions x 4 answers, rated 1-5 (`quality`) and labelled correct / partially-correct / incorrect (`verdict`) by 4 annotators (usually 3 per answer).", "`readability` is a float metadata property (Flesch reading ease of the answer)."],
     config,
     records,
   };
@@ -709,7 +709,7 @@ function responsePreference(): Sample {
   return {
     name: "response-preference",
     family: "reward modelling / DPO",
-    notes: ["Prompts with two responses ranked by 4 annotators (`preference`: rank 1 = better; equal ranks mean a tie). Pairs include correct vs wrong, helpful vs unhelpful and two equally good answers.", "Ranking values are exported as {\"rank\": [...], \"value\": [...]}; model suggestions carry one score per response."],
+    notes: ["Prompts with two responses ranked by 4 annotators, usually 3 per pair (`preference`: rank 1 = better; equal ranks mean a tie). Pairs include correct vs wrong, helpful vs unhelpful and two equally good answers.", "Ranking values are exported as {\"rank\": [...], \"value\": [...]}; model suggestions carry one score per response."],
     config,
     records,
   };
@@ -904,7 +904,7 @@ function instructionsCurated(): Sample {
     name: "instructions-curated",
     family: "SFT / DPO from corrections",
     notes: [
-      "Dolly-style instruction / context / response records (context is null for open questions); about a third of the responses are flawed. 3 annotators write a `corrected-response` (a copy when the response is fine) and rate the original 1-5 (`quality`).",
+      "Dolly-style instruction / context / response records (context is null for open questions); about a third of the responses are flawed. 3 annotators (1-3 per record) write a `corrected-response` (a copy when the response is fine) and rate the original 1-5 (`quality`).",
       "Original response vs corrected response gives SFT targets and rejected/chosen pairs for DPO.",
     ],
     config,
@@ -1094,7 +1094,7 @@ function supportChat(): Sample {
     family: "chat completion",
     notes: [
       "Customer-service conversations. `conversation` is Markdown text with one paragraph per turn, each starting with `user: ` or `assistant: `, turns separated by a blank line, always ending with a user turn.",
-      "`draft-reply` is the assistant's draft; 3 annotators write the `ideal-reply` (the next assistant turn, the chat-completion target) and rate the draft 1-5 (`draft-quality`).",
+      "`draft-reply` is the assistant's draft; 3 annotators (1-3 per record) write the `ideal-reply` (the next assistant turn, the chat-completion target) and rate the draft 1-5 (`draft-quality`).",
     ],
     config,
     records,
