@@ -117,7 +117,7 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
 
     if (openLabels) {
       labels = plan.labelSpace(() => deferred.flatMap((d) => d.samples.filter((s): s is Sample => s !== undefined)));
-      if (plan.task.kind === "text_classification" && (labels?.names.length ?? 0) < 2) {
+      if (plan.task.kind === "text_classification" && deferred.length > 0 && (labels?.names.length ?? 0) < 2) {
         throw new PrepareError(
           `The formatting function returned ${labels ? `a single label (${labels.names[0]})` : "no label"}; a classifier needs at least two (pass "labels" to fix the label set).`,
         );
@@ -125,7 +125,6 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       for (const { record, samples } of deferred) addRows(record, samples);
     }
     if (rows.length === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
-    plan.adapter.checkRows?.(rows, { labels, options: plan.options });
 
     const { train, test } = splitRows(rows, {
       sizes,

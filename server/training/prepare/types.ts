@@ -37,8 +37,6 @@ export interface RowView {
 export interface FrameworkAdapter<S> {
   /** One row per sample, or a drop (answer not in context, label not in the label set). Throws InvalidSampleError. */
   toRow(sample: S, id: string, ctx: RowContext): Row | Drop;
-  /** Rules over all rows (after dedup, before the split); throws PrepareError. */
-  checkRows?(rows: readonly Row[], ctx: RowContext): void;
   /** Rules over the split (e.g. OpenAI's minimum number of training examples); throws PrepareError. */
   checkSplit?(train: readonly Row[], test: readonly Row[]): void;
   /** Rows with equal keys are split proportionally (classification). */
