@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import yaml from "js-yaml";
+import { load as loadYaml } from "js-yaml";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { exportColumns, optionValues, type DatasetConfig, type QuestionConfig } from "./export-format";
 import { PyFloat, pyJsonDumps } from "./pyjson";
@@ -40,7 +40,7 @@ const QUESTION_KEYS: Record<string, string[]> = {
 
 export function loadConfig(dir: string, errors: string[]): DatasetConfig {
   const text = fs.readFileSync(path.join(dir, "argilla.yaml"), "utf8");
-  const config = yaml.load(text) as DatasetConfig;
+  const config = loadYaml(text) as DatasetConfig;
   const same = (a: string[], b: string[], what: string) => {
     if (a.join(",") !== b.join(",")) errors.push(`argilla.yaml ${what}: keys ${a.join(",")} != ${b.join(",")}`);
   };
@@ -232,7 +232,8 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-if (require.main === module) {
+// run as a script (tsx runs .ts files as CommonJS); importing the module does not run main()
+if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
   main().catch((err) => {
     console.error(err);
     process.exit(1);
