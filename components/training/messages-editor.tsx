@@ -5,6 +5,8 @@ import { CHAT_ROLE_LIST, placeholder, type ChatRole, type MessageSpec, type Temp
 import { selectBase, smallButtonClass } from "./controls";
 import { TemplateSlotEditor, type PlaceholderInfo } from "./template-editor";
 
+const FROM_FIELD = "__from_field";
+
 export function MessagesEditor({
   messages,
   onChange,
@@ -40,38 +42,30 @@ export function MessagesEditor({
           return (
             <li key={i} className="rounded-md border border-slate-200 bg-white p-2 shadow-sm">
               <div className="mb-1.5 flex items-center gap-1.5">
-                <span className="w-5 text-right text-[11px] font-semibold tabular-nums text-slate-400">{n}</span>
+                <span className="w-4 shrink-0 text-right text-[11px] font-semibold tabular-nums text-slate-400">{n}</span>
                 <select
-                  aria-label={`Message ${n} type`}
-                  value={fromField ? "field" : "message"}
-                  onChange={(e) =>
-                    update(i, e.target.value === "field" ? { from_field: fields[0] ?? "" } : { role: nextRole(), content: placeholder(fields[0] ?? "text") })
-                  }
+                  aria-label={`Message ${n} role`}
+                  value={fromField ? FROM_FIELD : message.role}
+                  onChange={(e) => {
+                    const value = e.target.value;
+                    if (value === FROM_FIELD) update(i, { from_field: fields[0] ?? "" });
+                    else update(i, { role: value as ChatRole, content: fromField ? placeholder(fields[0] ?? "text") : message.content });
+                  }}
                   className={cx(selectBase, "min-w-0 text-xs")}
                 >
-                  <option value="message">Message</option>
-                  <option value="field">Insert conversation from field</option>
+                  {CHAT_ROLE_LIST.map((role) => (
+                    <option key={role} value={role}>
+                      {role}
+                    </option>
+                  ))}
+                  <option value={FROM_FIELD}>conversation from field…</option>
                 </select>
-                {!fromField && (
-                  <select
-                    aria-label={`Message ${n} role`}
-                    value={message.role}
-                    onChange={(e) => update(i, { ...message, role: e.target.value as ChatRole })}
-                    className={cx(selectBase, "min-w-0 text-xs")}
-                  >
-                    {CHAT_ROLE_LIST.map((role) => (
-                      <option key={role} value={role}>
-                        {role}
-                      </option>
-                    ))}
-                  </select>
-                )}
                 {fromField && (
                   <select
                     aria-label={`Message ${n} field`}
                     value={message.from_field}
                     onChange={(e) => update(i, { from_field: e.target.value })}
-                    className={cx(selectBase, "min-w-0 text-xs")}
+                    className={cx(selectBase, "min-w-0 flex-1 text-xs")}
                   >
                     {fields.map((f) => (
                       <option key={f} value={f}>
@@ -110,6 +104,7 @@ export function MessagesEditor({
                 </p>
               ) : (
                 <TemplateSlotEditor
+                  bare
                   name={`message ${n}`}
                   spec={message.content}
                   onChange={(content) => update(i, { role: message.role, content })}

@@ -144,8 +144,11 @@ export function TemplateSlotEditor({
   placeholders,
   rankings,
   rankingValues,
+  bare,
 }: {
   name: string;
+  /** Inside another box (a chat message): no border, the legend for screen readers only. */
+  bare?: boolean;
   description?: string;
   spec: TemplateSpec | undefined;
   onChange: (spec: TemplateSpec) => void;
@@ -163,8 +166,8 @@ export function TemplateSlotEditor({
   };
   const positions = ranking ? (rankingValues.get(ranking.from_ranking)?.length ?? 2) : 0;
   return (
-    <fieldset className="space-y-1.5 rounded-md border border-slate-200 bg-slate-50/60 p-2">
-      <legend className="px-1 font-mono text-xs font-semibold text-slate-800">{name}</legend>
+    <fieldset className={bare ? "min-w-0 space-y-1.5" : "min-w-0 space-y-1.5 rounded-md border border-slate-200 bg-slate-50/60 p-2"}>
+      <legend className={bare ? "sr-only" : "px-1 font-mono text-xs font-semibold text-slate-800"}>{name}</legend>
       {description && <p className="-mt-1 text-[11px] leading-snug text-slate-500">{description}</p>}
       <div className="flex gap-2">
         <select aria-label={`${name} source`} value={source} onChange={(e) => changeSource(e.target.value)} className={cx(selectBase, "min-w-0 flex-1 text-xs")}>
