@@ -5,6 +5,16 @@
  *   npx tsx bench/generate-dataset.ts --kind classification|dolly --records N \
  *     --format jsonl|parquet --out DIR [--seed S] [--annotators 3] [--row-group 50000]
  *
+ * Kinds (bench/lib/synthetic.ts):
+ * - classification: field `text`; label_selection `label` over 6 topics; metadata `source` (terms)
+ *   and `length` (integer); ~30% of records carry a model suggestion.
+ * - dolly: fields `instruction`, `context` (optional, often null), `response`; text question
+ *   `corrected-response` and rating `quality` (1-5); metadata `category`, `length`.
+ * Each annotated record gets --annotators responses (default 3) drawn from a pool of annotators + 2
+ * users, mostly submitted with some drafts and discarded; ~3-4% of records have no responses.
+ * The same --seed gives the same records in both formats (Parquet written in row groups of
+ * --row-group rows; memory stays bounded by one row group).
+ *
  * Prints one summary line: kind, format, records, bytes, seconds, peak RSS.
  */
 import path from "node:path";
