@@ -62,6 +62,7 @@ export class QuickJSFormattingSandbox implements FormattingSandbox {
   dispose(): void {
     this.disposed = true;
     this.discardVm();
+    this.dropModule(); // let the wasm instance and its memory be collected even if the caller keeps this object
   }
 
   private newVm(): DriverVm {
