@@ -157,6 +157,14 @@ test("diagnostics count drops; a drop reason loads exactly its records into the 
   expect(rowsOut + dropped).toBe(100);
   expect(Number(await diagnostics.getByTestId("diag-train").textContent()) + Number(await diagnostics.getByTestId("diag-test").textContent())).toBe(rowsOut);
 
+  // The downloads hold the same split as the diagnostics count.
+  const trainHref = await page.getByRole("link", { name: "Download train split as JSONL" }).getAttribute("href");
+  const download = await page.request.get(trainHref!);
+  expect(download.status()).toBe(200);
+  const trainLines = (await download.text()).split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+  expect(trainLines).toHaveLength(Number(await diagnostics.getByTestId("diag-train").textContent()));
+  expect(Object.keys(trainLines[0]!).sort()).toEqual(["chosen", "prompt", "rejected"]);
+
   // The records browser links list the same records.
   await reason.getByText("In the records browser").click();
   await expect(reason.getByTestId("drop-reason-records").getByRole("link").first()).toBeVisible();

@@ -51,14 +51,14 @@ export function MessagesEditor({
                     if (value === FROM_FIELD) update(i, { from_field: fields[0] ?? "" });
                     else update(i, { role: value as ChatRole, content: fromField ? placeholder(fields[0] ?? "text") : message.content });
                   }}
-                  className={cx(selectBase, "min-w-0 text-xs")}
+                  className={cx(selectBase, "w-28 shrink-0 text-xs")}
                 >
                   {CHAT_ROLE_LIST.map((role) => (
                     <option key={role} value={role}>
                       {role}
                     </option>
                   ))}
-                  <option value={FROM_FIELD}>conversation from field…</option>
+                  <option value={FROM_FIELD}>from field</option>
                 </select>
                 {fromField && (
                   <select
@@ -100,7 +100,7 @@ export function MessagesEditor({
               </div>
               {fromField ? (
                 <p className="text-[11px] leading-snug text-slate-500">
-                  The field must hold a JSON list of <code>{"{role, content}"}</code> messages; they are inserted here in order.
+                  Inserts the conversation this field holds (a JSON list of <code>{"{role, content}"}</code> messages) here, in order.
                 </p>
               ) : (
                 <TemplateSlotEditor
