@@ -54,9 +54,10 @@ export class Deadline {
     this.interrupted = false;
     this.deadline = now + budgetMs;
     this.lastPoll = now;
-    // Poll on the very first tick: nothing is known yet about how expensive this call's ticks are.
-    this.ticksBetweenPolls = 1;
-    if (this.tuning) this.countdown[this.countdownIndex] = 1;
+    // Start from the interval the previous call ended with (1 for a new context): polling from
+    // scratch on every call would cost a handful of polls per record, and the last call's ticks are
+    // the best guess for this one's. The first interval is at most MAX_TICKS_BETWEEN_POLLS either way.
+    if (this.tuning) this.countdown[this.countdownIndex] = this.ticksBetweenPolls;
   }
 
   stop(): void {

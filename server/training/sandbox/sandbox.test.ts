@@ -247,6 +247,15 @@ describe("hostile functions are contained and the sandbox keeps serving", () => 
     expect(typeof (globalThis as Record<string, unknown>).leaked).toBe("undefined");
   });
 
+  it("notices the deadline in a loop of heavy native calls after many cheap records", async () => {
+    const sandbox = await sandboxFor(
+      "function f(s) { if (s.evil) { const text = 'word '.repeat(2e5); while (true) text.split(' ').join('-'); } return s.n + 1; }",
+    );
+    for (let n = 0; n < 200; n++) expect(sandbox.call({ n })).toEqual({ kind: "value", value: n + 1 });
+    expect(callError(sandbox, { evil: true }).kind).toBe("timeout");
+    expect(sandbox.call({ n: 1 })).toEqual({ kind: "value", value: 2 });
+  });
+
   it("keeps sloppy-mode pollution (which fails silently) from leaking", async () => {
     const sandbox = await sandboxFor("(s) => { if (s.evil) Function('Object.prototype.polluted = 1')(); return ({}).polluted; }");
     expect(sandbox.call({ evil: true })).toEqual({ kind: "value", value: null });
