@@ -139,14 +139,14 @@ export function preparedSummary(prepared: PreparedData) {
 export async function writePrepared(dir: string, prepared: PreparedData, format: "jsonl" | "parquet" = "jsonl"): Promise<PreparedFiles> {
   await fs.promises.mkdir(dir, { recursive: true });
   const write = async (name: string, rows: readonly Row[]) => {
-    const file = path.join(dir, `${name}.${format}`);
+    const file = path.join(/*turbopackIgnore: true*/ dir, `${name}.${format}`);
     if (format === "jsonl") await fs.promises.writeFile(file, toJsonLines(rows));
     else await fs.promises.writeFile(file, Buffer.from(await toParquet(rows)));
     return file;
   };
   const train = await write("train", prepared.train);
   const test = prepared.test.length > 0 ? await write("test", prepared.test) : undefined;
-  const meta = path.join(dir, "meta.json");
+  const meta = path.join(/*turbopackIgnore: true*/ dir, "meta.json");
   const { dropped: _dropped, ...metaRest } = prepared.meta;
   await fs.promises.writeFile(
     meta,
