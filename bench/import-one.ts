@@ -1,7 +1,8 @@
 /** One import in its own process (so its peak RSS is the import's alone); prints a JSON line. */
 import { connect } from "../server/db/client";
 import { importFromPath } from "../server/imports";
-import { buildSearchIndex } from "../server/db/search-index";
+import { buildDatasetIndexes } from "../server/db/dataset-indexes";
+import { getDataset } from "../server/db/datasets";
 
 async function main() {
   const [exportPath, name] = process.argv.slice(2);
@@ -9,14 +10,14 @@ async function main() {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const started = performance.now();
-  const summary = await importFromPath(db.pool, exportPath, { name, searchIndex: "later" });
+  const summary = await importFromPath(db.pool, exportPath, { name, indexes: "later" });
   const seconds = (performance.now() - started) / 1000;
   const indexStarted = performance.now();
-  await buildSearchIndex(db.pool, summary.datasetId);
-  const searchIndexSeconds = (performance.now() - indexStarted) / 1000;
+  await buildDatasetIndexes(db.pool, summary.datasetId, (await getDataset(db.prisma, name)).settings);
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
   await db.close();
-  console.log(JSON.stringify({ records: summary.records, responses: summary.responses, seconds, searchIndexSeconds, peakRssMb: peakRss / 2 ** 20 }));
+  console.log(JSON.stringify({ records: summary.records, responses: summary.responses, seconds, indexSeconds, peakRssMb: peakRss / 2 ** 20 }));
 }
 void main();

@@ -25,14 +25,14 @@ async function main() {
         encoding: "utf8",
       });
       const result = JSON.parse(out.trim().split("\n").at(-1)!);
-      rows.push([format, result.records, result.responses, result.seconds, Math.round(result.records / result.seconds), Math.round(result.peakRssMb), result.searchIndexSeconds, "≥ 17,000/s, < 1,024 MB"]);
+      rows.push([format, result.records, result.responses, result.seconds, Math.round(result.records / result.seconds), Math.round(result.peakRssMb), result.indexSeconds, "≥ 17,000/s, < 1,024 MB"]);
     }
     // The records-page benchmark pages through this dataset.
     await bench.db.pool.query("ANALYZE");
   } finally {
     await bench.close();
   }
-  printTable(`Import, ${records.toLocaleString("en")} records × 3 annotators`, ["format", "records", "responses", "seconds", "records/s", "peak RSS MB", "search index s (after commit)", "target"], rows);
+  printTable(`Import, ${records.toLocaleString("en")} records × 3 annotators`, ["format", "records", "responses", "seconds", "records/s", "peak RSS MB", "search + sort indexes s (after commit)", "target"], rows);
 }
 
 void main();

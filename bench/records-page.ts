@@ -42,6 +42,7 @@ async function main() {
       });
       const s = latencyStats(times);
       rows.push([scenario.name, s.n, s.p50, s.p95, s.p99, s.p95 < 50 ? "yes" : "NO"]);
+      console.error(`${scenario.name}: p95 ${s.p95.toFixed(1)} ms`);
     }
     printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ms`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows);
   } finally {

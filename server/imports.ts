@@ -8,7 +8,7 @@ import path from "node:path";
 import type pg from "pg";
 import { openExport, defaultDatasetName } from "./feedback/source";
 import { importDataset, type ImportSummary } from "./db/import-dataset";
-import { buildSearchIndex } from "./db/search-index";
+import { buildDatasetIndexes } from "./db/dataset-indexes";
 
 export interface ImportProgress {
   rowsRead: number;
@@ -18,26 +18,27 @@ export interface ImportProgress {
 export interface ImportOptions {
   name?: string;
   onProgress?: (progress: ImportProgress) => void;
-  /** "now" (default): build the search index before returning; "later": the caller does (buildSearchIndex). */
-  searchIndex?: "now" | "later";
+  /** "now" (default): build the dataset's indexes before returning; "later": the caller does (buildDatasetIndexes). */
+  indexes?: "now" | "later";
 }
 
 export async function importFromPath(pool: pg.Pool, exportPath: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const summary = await importRecords(pool, exportPath, options);
-  if (options.searchIndex !== "later") await buildSearchIndex(pool, summary.datasetId);
+  const { summary, settings } = await importRecords(pool, exportPath, options);
+  if (options.indexes !== "later") await buildDatasetIndexes(pool, summary.datasetId, settings);
   return summary;
 }
 
-async function importRecords(pool: pg.Pool, exportPath: string, options: ImportOptions): Promise<ImportSummary> {
+async function importRecords(pool: pg.Pool, exportPath: string, options: ImportOptions) {
   const source = await openExport(exportPath);
   try {
-    return await importDataset(pool, {
+    const summary = await importDataset(pool, {
       name: options.name?.trim() || defaultDatasetName(exportPath),
       source: path.basename(exportPath),
       settings: source.settings,
       records: source.records(),
       onProgress: (rowsRead) => options.onProgress?.({ rowsRead, totalRows: source.totalRows }),
     });
+    return { summary, settings: source.settings };
   } finally {
     await source.cleanup();
   }
@@ -55,16 +56,15 @@ const jobs = (globalForImports.studioImports ??= new Map<string, ImportJob>());
 export function startImport(pool: pg.Pool, exportPath: string, options: { name?: string; onFinish?: () => Promise<void> }): string {
   const id = crypto.randomUUID();
   jobs.set(id, { id, state: "running", rowsRead: 0, totalRows: null });
-  importFromPath(pool, exportPath, {
+  importRecords(pool, exportPath, {
     name: options.name,
-    searchIndex: "later",
     onProgress: (progress) => jobs.set(id, { id, state: "running", ...progress }),
   })
-    .then((summary) => {
+    .then(({ summary, settings }) => {
       const last = jobs.get(id)!;
       jobs.set(id, { id, state: "done", summary, rowsRead: summary.records, totalRows: last.totalRows ?? summary.records });
-      // The dataset is browsable now; search gets its index in the background.
-      void buildSearchIndex(pool, summary.datasetId).catch((error) => console.error(`search index for ${summary.dataset}: ${error.message}`));
+      // The dataset is browsable now; its search and sort indexes are built in the background.
+      void buildDatasetIndexes(pool, summary.datasetId, settings).catch((error) => console.error(`indexes for ${summary.dataset}: ${error.message}`));
     })
     .catch((error: Error) => {
       const last = jobs.get(id)!;

@@ -1,8 +1,7 @@
 /** Dataset reads and deletion (Prisma; these are small queries). */
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
-import { MAX_SORT_INDEXES, metadataIndexName } from "./import-dataset";
-import { searchIndexName } from "./search-index";
+import { MAX_SORT_INDEXES, metadataIndexName, searchIndexName } from "./dataset-indexes";
 
 export interface DatasetSummary {
   id: number;

@@ -59,25 +59,6 @@ interface Batch {
 
 const newBatch = (): Batch => ({ records: [], responses: [], suggestions: [], locations: [] });
 
-/**
- * Sorting a million records by a metadata value needs an index in that order. One partial
- * expression index per metadata property of this dataset; the expression must match the one
- * listRecords sorts by (server/db/records.ts, metadataSortKey).
- */
-export const MAX_SORT_INDEXES = 8;
-export function metadataIndexName(datasetId: number, position: number): string {
-  return `record_meta_${datasetId}_${position}`;
-}
-async function createMetadataSortIndexes(client: pg.PoolClient, datasetId: number, settings: DatasetSettings): Promise<void> {
-  const properties = (settings.metadata_properties ?? []).slice(0, MAX_SORT_INDEXES);
-  for (const [position, property] of properties.entries()) {
-    const key = property.name.replace(/'/g, "''");
-    await client.query(
-      `CREATE INDEX ${metadataIndexName(datasetId, position)} ON record ((COALESCE(metadata -> '${key}', 'null'::jsonb)), idx) WHERE dataset_id = ${datasetId}`,
-    );
-  }
-}
-
 export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<ImportSummary> {
   const client = await pool.connect();
   let batch = newBatch();
@@ -154,7 +135,6 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
         [datasetId, ids.map(([, id]) => id), ids.map(([userId]) => userId), ids.map(([, id]) => annotatorResponses[id])],
       );
     }
-    await createMetadataSortIndexes(client, datasetId, input.settings);
     await client.query(
       "UPDATE dataset SET record_count = $2, response_count = $3, suggestion_count = $4, annotator_count = $5 WHERE id = $1",
       [datasetId, recordCount, responseCount, suggestionCount, annotatorIds.size],

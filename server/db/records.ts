@@ -8,7 +8,7 @@
 import type pg from "pg";
 import type { FeedbackResponse, StoredRecord, Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
-import { SEARCH_VECTOR } from "./search-index";
+import { metadataSortKey, SEARCH_VECTOR } from "./dataset-indexes";
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -47,22 +47,28 @@ class SqlBuilder {
 }
 
 const RESPONSE_OF_RECORD = "s.dataset_id = r.dataset_id AND s.record_idx = r.idx";
+/**
+ * `OFFSET 0` keeps an EXISTS a per-record probe of the primary key. Without it Postgres turns the
+ * EXISTS into a semi-join that hashes every response of the dataset (seconds at a million
+ * records) instead of walking records in order and stopping once the page is full.
+ */
+const PROBE = "OFFSET 0";
 
 function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
   if (filter.annotators?.length || filter.annotatorStatus) {
     const conditions = [RESPONSE_OF_RECORD];
     if (filter.annotators?.length) conditions.push(`s.annotator_id = ANY(${sql.param(filter.annotators)}::int[])`);
     if (filter.annotatorStatus) conditions.push(`s.status = ${sql.param(filter.annotatorStatus)}::response_status`);
-    sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${conditions.join(" AND ")})`);
+    sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${conditions.join(" AND ")} ${PROBE})`);
   }
   for (const { question, status } of filter.questionStatus ?? []) {
     const answered = question ? ` AND s.values ? ${sql.param(question)}` : "";
-    if (status === "pending") sql.where.push(`NOT EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD}${answered})`);
-    else sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD} AND s.status = ${sql.param(status)}::response_status${answered})`);
+    if (status === "pending") sql.where.push(`NOT EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD}${answered} ${PROBE})`);
+    else sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD} AND s.status = ${sql.param(status)}::response_status${answered} ${PROBE})`);
   }
   if (filter.suggestion !== undefined) {
     const forQuestion = typeof filter.suggestion === "string" ? ` AND g.question = ${sql.param(filter.suggestion)}` : "";
-    const exists = `EXISTS (SELECT 1 FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx${forQuestion})`;
+    const exists = `EXISTS (SELECT 1 FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx${forQuestion} ${PROBE})`;
     sql.where.push(filter.suggestion === false ? `NOT ${exists}` : exists);
   }
   for (const [name, values] of Object.entries(filter.metadataTerms ?? {})) {
@@ -129,7 +135,7 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
   } else {
     // jsonb ordering sorts numbers numerically and strings lexically; a missing value is jsonb
     // null, which sorts first, so every record keeps a place in the keyset.
-    const key = `COALESCE(r.metadata -> ${sql.param(sort.by)}, 'null'::jsonb)`;
+    const key = metadataSortKey(sql.param(sort.by));
     sortValue = `, ${key} AS sort_value`;
     if (query.cursor) {
       sql.where.push(`(${key}, r.idx) ${cmp} (${sql.param(JSON.stringify(query.cursor.value ?? null))}::jsonb, ${sql.param(query.cursor.index)})`);
