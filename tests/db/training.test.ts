@@ -119,6 +119,12 @@ describe("training procedures", () => {
     expect(preview.taskError).toMatch(/template|formatting_func/);
   });
 
+  it("returns a function that does not compile as a message", async () => {
+    const task = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { return sample.prompt +; }" } };
+    const preview = await caller.training.preview({ dataset: "it-prefs", task, framework: "trl", limit: 2 });
+    expect(preview.taskError).toMatch(/syntax|Unexpected|expected/i);
+  });
+
   it("reports a throwing formatting function next to its record", async () => {
     const task = {
       task: "supervised_fine_tuning",

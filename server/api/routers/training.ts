@@ -7,7 +7,8 @@ import { TRPCError } from "@trpc/server";
 import { procedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
-import { diagnosePrepared, frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
+import { diagnosePrepared, frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
+import { FormattingFunctionError } from "../../training/sandbox";
 import { prepareDataset, previewDataset } from "../../prepare-dataset";
 import { prepareCommand } from "../../prepare-command";
 
@@ -67,12 +68,20 @@ export const trainingRouter = router({
       const parsed = parseTask(input.task);
       if (!parsed.task) return { taskError: parsed.error, records: [], formatted: null, nextCursor: null };
       checkFramework(parsed.task, input.framework);
-      const result = await previewDataset(ctx.db, input.dataset, {
-        ...input,
-        task: parsed.task,
-        frameworkOptions: input.crossEncoder ? { crossEncoder: true } : undefined,
-      });
-      return { taskError: null, ...result };
+      try {
+        const result = await previewDataset(ctx.db, input.dataset, {
+          ...input,
+          task: parsed.task,
+          frameworkOptions: input.crossEncoder ? { crossEncoder: true } : undefined,
+        });
+        return { taskError: null, ...result };
+      } catch (error) {
+        // An unknown {placeholder} or a function that does not compile is an editing state too.
+        if (error instanceof TaskConfigError || error instanceof FormattingFunctionError) {
+          return { taskError: error.message, records: [], formatted: null, nextCursor: null };
+        }
+        throw error;
+      }
     }),
 
   /** Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings. */
