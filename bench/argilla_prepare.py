@@ -9,6 +9,7 @@ import sys
 import time
 
 import argilla as rg
+from argilla.feedback import TrainingTask
 import yaml
 
 
@@ -51,12 +52,12 @@ def main():
     kind, export_dir = sys.argv[1], sys.argv[2]
     dataset = load(export_dir)
     if kind == "classification":
-        task = rg.TrainingTask.for_text_classification(
+        task = TrainingTask.for_text_classification(
             text=dataset.field_by_name("text"), label=dataset.question_by_name("label"), label_strategy="majority"
         )
         framework = "transformers"
     else:
-        task = rg.TrainingTask.for_supervised_fine_tuning(formatting_func=sft_formatting_func)
+        task = TrainingTask.for_supervised_fine_tuning(formatting_func=sft_formatting_func)
         framework = "trl"
     started = time.perf_counter()
     dataset.prepare_for_training(framework=framework, task=task)
