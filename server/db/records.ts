@@ -172,11 +172,8 @@ export async function countRecords(db: pg.Pool, datasetId: number, filter: Recor
 }
 
 export async function getRecord(db: pg.Pool, datasetId: number, index: number): Promise<BrowsedRecord | null> {
-  const [{ rows }, annotators] = await Promise.all([
-    db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = $1 AND r.idx = $2`, [datasetId, index]),
-    listAnnotators(db, datasetId),
-  ]);
-  return rows[0] ? toRecord(rows[0], new Map(annotators.map((a) => [a.id, a.userId]))) : null;
+  const [record] = await listRecordsByIndexes(db, datasetId, [index]);
+  return record ?? null;
 }
 
 /** Every record matching the filter, in sort order, one keyset page at a time. */

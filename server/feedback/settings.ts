@@ -115,25 +115,27 @@ function requireSettingsObject(raw: unknown, file: string): asserts raw is Recor
   }
 }
 
+/** Drops the server-side keys of an argilla.cfg entry and returns its old `settings` block, if any. */
+function takeLegacySettings(entry: Record<string, unknown>): Record<string, unknown> | null {
+  delete entry.id;
+  delete entry.inserted_at;
+  delete entry.updated_at;
+  const legacy = entry.settings;
+  delete entry.settings;
+  return isPlainObject(legacy) ? legacy : null;
+}
+
 /** argilla.cfg 1.8–1.10 kept the type (and options) in a `settings` block; move them up. */
 function convertLegacyField(field: Record<string, unknown>): void {
-  delete field.id;
-  delete field.inserted_at;
-  delete field.updated_at;
-  const legacy = field.settings;
-  delete field.settings;
-  if (!isPlainObject(legacy)) return;
+  const legacy = takeLegacySettings(field);
+  if (!legacy) return;
   if (legacy.type !== undefined) field.type = legacy.type;
   if (legacy.use_markdown !== undefined) field.use_markdown = legacy.use_markdown;
 }
 
 function convertLegacyQuestion(question: Record<string, unknown>): void {
-  delete question.id;
-  delete question.inserted_at;
-  delete question.updated_at;
-  const legacy = question.settings;
-  delete question.settings;
-  if (!isPlainObject(legacy)) return;
+  const legacy = takeLegacySettings(question);
+  if (!legacy) return;
   if (legacy.type !== undefined) question.type = legacy.type;
   const options = Array.isArray(legacy.options) ? legacy.options.filter(isPlainObject) : [];
   if (question.type === "rating" || question.type === "ranking") {
