@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { connect, type Database } from "../server/db/client";
+import type { Database } from "../server/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../server/db/embedded";
 import { applyMigrations } from "../server/db/migrate";
 import { ensurePrismaClient } from "../scripts/prisma-client";
@@ -15,6 +15,8 @@ export const DATA_DIR = path.join(ROOT, "bench", ".data");
 
 export async function benchDatabase(): Promise<{ db: Database; url: string; embedded: EmbeddedDatabase | null; close(): Promise<void> }> {
   ensurePrismaClient(ROOT);
+  // Loaded only now: @prisma/client cached before `prisma generate` stays the uninitialized stub.
+  const { connect } = await import("../server/db/client");
   let url = process.env.DATABASE_URL;
   let embedded: EmbeddedDatabase | null = null;
   if (!url) {

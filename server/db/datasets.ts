@@ -1,7 +1,7 @@
 /** Dataset reads and deletion (Prisma; these are small queries). */
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
-import { MAX_SORT_INDEXES, metadataIndexName, searchIndexName } from "./dataset-indexes";
+import { MAX_SORT_INDEXES, metadataIndexName, facetsIndexName, searchIndexName } from "./dataset-indexes";
 
 export interface DatasetSummary {
   id: number;
@@ -63,15 +63,14 @@ export async function getDataset(prisma: PrismaClient, name: string): Promise<Da
   return dataset;
 }
 
-/** Records, responses and suggestions have no foreign keys (see schema.prisma): delete them here, together. */
+/** Records have no foreign key (see schema.prisma): delete them here, with the dataset and its indexes. */
 export async function deleteDataset(prisma: PrismaClient, name: string): Promise<void> {
   const dataset = await getDataset(prisma, name);
   await prisma.$transaction([
-    prisma.response.deleteMany({ where: { datasetId: dataset.id } }),
-    prisma.suggestion.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.record.deleteMany({ where: { datasetId: dataset.id } }),
     prisma.dataset.delete({ where: { id: dataset.id } }),
     prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${searchIndexName(dataset.id)}`),
+    prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${facetsIndexName(dataset.id)}`),
     ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${metadataIndexName(dataset.id, i)}`)),
   ]);
 }

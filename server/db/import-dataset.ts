@@ -1,12 +1,14 @@
 /**
- * Writes one parsed export into PostgreSQL as one transaction: records, responses and
- * suggestions stream in with COPY in batches, so nothing of a failed import remains and memory
- * stays flat whatever the dataset size. While Postgres ingests one batch, the next is parsed.
+ * Writes one parsed export into PostgreSQL as one transaction: records (each with its responses,
+ * suggestions and facets) stream in with COPY in batches, so nothing of a failed import remains
+ * and memory stays flat whatever the dataset size. While Postgres ingests one batch, the next is
+ * parsed.
  */
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { DatasetSettings, FeedbackRecord } from "../feedback/schema";
 import { ImportError } from "../feedback/errors";
+import { recordFacets, textArrayLiteral } from "./record-facets";
 
 export interface ImportInput {
   name: string;
@@ -52,12 +54,10 @@ async function copyRows(client: pg.PoolClient, sql: string, lines: string[]): Pr
 
 interface Batch {
   records: string[];
-  responses: string[];
-  suggestions: string[];
   locations: string[];
 }
 
-const newBatch = (): Batch => ({ records: [], responses: [], suggestions: [], locations: [] });
+const newBatch = (): Batch => ({ records: [], locations: [] });
 
 export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<ImportSummary> {
   const client = await pool.connect();
@@ -80,9 +80,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
     let suggestionCount = 0;
 
     const flush = (b: Batch) =>
-      copyRows(client, "COPY record (dataset_id, idx, external_id, fields, metadata, vectors) FROM STDIN", b.records)
-        .then(() => copyRows(client, "COPY response (dataset_id, record_idx, annotator_id, position, status, values) FROM STDIN", b.responses))
-        .then(() => copyRows(client, "COPY suggestion (dataset_id, record_idx, question, value, score, agent, type) FROM STDIN", b.suggestions))
+      copyRows(client, "COPY record (dataset_id, idx, external_id, fields, metadata, vectors, responses, suggestions, facets) FROM STDIN", b.records)
         .catch((error: Error & { where?: string }) => {
           // Map "COPY record, line N" back to the row of the export file.
           const line = /line (\d+)/.exec(error.where ?? "")?.[1];
@@ -92,11 +90,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
 
     for await (const { record, file, line, row } of input.records) {
       const idx = recordCount++;
-      batch.records.push(
-        `${datasetId}\t${idx}\t${copyText(record.externalId)}\t${copyJson(record.fields)}\t${copyJson(record.metadata ?? {})}\t${copyJson(record.vectors ?? null)}\n`,
-      );
-      batch.locations.push(line !== undefined ? `${file} line ${line}` : `${file} row ${row ?? idx + 1}`);
-      record.responses.forEach((response, position) => {
+      const annotatorsOfResponses = record.responses.map((response) => {
         let annotatorId = annotatorIds.get(response.userId);
         if (annotatorId === undefined) {
           annotatorId = annotatorIds.size;
@@ -104,15 +98,16 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
           annotatorResponses.push(0);
         }
         annotatorResponses[annotatorId]++;
-        responseCount++;
-        batch.responses.push(`${datasetId}\t${idx}\t${annotatorId}\t${position}\t${response.status}\t${copyJson(response.values)}\n`);
+        return annotatorId;
       });
-      for (const s of record.suggestions) {
-        suggestionCount++;
-        batch.suggestions.push(
-          `${datasetId}\t${idx}\t${copyText(s.question)}\t${copyJson(s.value)}\t${copyJson(s.score)}\t${copyText(s.agent)}\t${copyText(s.type)}\n`,
-        );
-      }
+      responseCount += record.responses.length;
+      suggestionCount += record.suggestions.length;
+      const responses = record.responses.map((response, i) => [annotatorsOfResponses[i], response.status, response.values]);
+      const suggestions = record.suggestions.map((s) => [s.question, s.value, s.score, s.agent, s.type]);
+      batch.records.push(
+        `${datasetId}\t${idx}\t${copyText(record.externalId)}\t${copyJson(record.fields)}\t${copyJson(record.metadata ?? {})}\t${copyJson(record.vectors ?? null)}\t${copyJson(responses)}\t${copyJson(suggestions)}\t${copyText(textArrayLiteral(recordFacets(record, annotatorsOfResponses)))}\n`,
+      );
+      batch.locations.push(line !== undefined ? `${file} line ${line}` : `${file} row ${row ?? idx + 1}`);
       if (batch.records.length >= BATCH_RECORDS) {
         const full = batch;
         batch = newBatch();

@@ -1,14 +1,15 @@
 /**
  * Record reads: keyset pages with filters (the browser, the preview) and a streaming walk of a
- * whole dataset (prepare). Filters are EXISTS probes on the response/suggestion primary keys, so
- * a page walks the (dataset_id, idx) index and stops after `limit` matches: no scan of the
- * dataset for unselective filters, and no N+1 queries (responses and suggestions are aggregated
- * in the same statement).
+ * whole dataset (prepare). A record row holds its responses and suggestions, so a page is one
+ * index range over one table. Response and suggestion filters test the record's facets (see
+ * record-facets.ts); metadata filters compare the same jsonb expression the per-property sort
+ * indexes are built on, so the planner can use those indexes and their statistics.
  */
 import type pg from "pg";
 import type { FeedbackResponse, StoredRecord, Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
 import { metadataSortKey, SEARCH_VECTOR } from "./dataset-indexes";
+import { facet } from "./record-facets";
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -28,12 +29,27 @@ export interface Annotator {
   responseCount: number;
 }
 
+/**
+ * A dataset's annotators never change after its import commits (a dataset is replaced, never
+ * edited, and ids are not reused), so each pool remembers them: a records page needs them for
+ * user ids and should not pay a second query for it.
+ */
+const annotatorCache = new WeakMap<object, Map<number, Annotator[]>>();
+
 export async function listAnnotators(db: pg.Pool | pg.PoolClient, datasetId: number): Promise<Annotator[]> {
+  const cached = annotatorCache.get(db)?.get(datasetId);
+  if (cached) return cached;
   const { rows } = await db.query<{ id: number; user_id: string | null; response_count: number }>(
     "SELECT id, user_id, response_count FROM annotator WHERE dataset_id = $1 ORDER BY id",
     [datasetId],
   );
-  return rows.map((r) => ({ id: r.id, userId: r.user_id, responseCount: r.response_count }));
+  const annotators = rows.map((r) => ({ id: r.id, userId: r.user_id, responseCount: r.response_count }));
+  // Empty: the import may not have committed yet; ask again next time.
+  if (annotators.length) {
+    if (!annotatorCache.has(db)) annotatorCache.set(db, new Map());
+    annotatorCache.get(db)!.set(datasetId, annotators);
+  }
+  return annotators;
 }
 
 /** Builds WHERE clauses with numbered parameters. */
@@ -46,48 +62,47 @@ class SqlBuilder {
   }
 }
 
-const RESPONSE_OF_RECORD = "s.dataset_id = r.dataset_id AND s.record_idx = r.idx";
-/**
- * `OFFSET 0` keeps an EXISTS a per-record probe of the primary key. Without it Postgres turns the
- * EXISTS into a semi-join that hashes every response of the dataset (seconds at a million
- * records) instead of walking records in order and stopping once the page is full.
- */
-const PROBE = "OFFSET 0";
+/** Filter values as the jsonb values they may be stored as: "3" matches 3, "true" matches true. */
+function termsAsJsonb(values: string[]): string[] {
+  const out = values.map((v) => JSON.stringify(v));
+  for (const v of values) {
+    const n = Number(v);
+    if (v.trim() !== "" && Number.isFinite(n)) out.push(JSON.stringify(n));
+    if (v === "true" || v === "false") out.push(v);
+  }
+  return out;
+}
 
 function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
-  if (filter.annotators?.length || filter.annotatorStatus) {
-    const conditions = [RESPONSE_OF_RECORD];
-    if (filter.annotators?.length) conditions.push(`s.annotator_id = ANY(${sql.param(filter.annotators)}::int[])`);
-    if (filter.annotatorStatus) conditions.push(`s.status = ${sql.param(filter.annotatorStatus)}::response_status`);
-    sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${conditions.join(" AND ")} ${PROBE})`);
+  const facets = (tokens: string[], op: "@>" | "&&") => `r.facets ${op} ${sql.param(tokens)}::text[]`;
+  if (filter.annotators?.length) {
+    const status = filter.annotatorStatus;
+    sql.where.push(facets(filter.annotators.map((a) => (status ? facet.annotatorStatus(a, status) : facet.annotator(a))), "&&"));
+  } else if (filter.annotatorStatus) {
+    sql.where.push(facets([facet.status(filter.annotatorStatus)], "@>"));
   }
   for (const { question, status } of filter.questionStatus ?? []) {
-    const answered = question ? ` AND s.values ? ${sql.param(question)}` : "";
-    if (status === "pending") sql.where.push(`NOT EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD}${answered} ${PROBE})`);
-    else sql.where.push(`EXISTS (SELECT 1 FROM response s WHERE ${RESPONSE_OF_RECORD} AND s.status = ${sql.param(status)}::response_status${answered} ${PROBE})`);
+    if (status === "pending") sql.where.push(question ? `NOT ${facets([facet.answered(question)], "@>")}` : "r.responses = '[]'::jsonb");
+    else sql.where.push(facets([question ? facet.answeredWith(question, status) : facet.status(status)], "@>"));
   }
   if (filter.suggestion !== undefined) {
-    const forQuestion = typeof filter.suggestion === "string" ? ` AND g.question = ${sql.param(filter.suggestion)}` : "";
-    const exists = `EXISTS (SELECT 1 FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx${forQuestion} ${PROBE})`;
-    sql.where.push(filter.suggestion === false ? `NOT ${exists}` : exists);
+    const has = facets([facet.suggestion(typeof filter.suggestion === "string" ? filter.suggestion : undefined)], "@>");
+    sql.where.push(filter.suggestion === false ? `NOT ${has}` : has);
   }
   for (const [name, values] of Object.entries(filter.metadataTerms ?? {})) {
-    if (values.length) sql.where.push(`r.metadata ->> ${sql.param(name)} = ANY(${sql.param(values)}::text[])`);
+    if (values.length) sql.where.push(`${metadataSortKey(sql.param(name))} = ANY(${sql.param(termsAsJsonb(values))}::jsonb[])`);
   }
   for (const [name, { min, max }] of Object.entries(filter.metadataRange ?? {})) {
-    const value = `(CASE WHEN jsonb_typeof(r.metadata -> ${sql.param(name)}) = 'number' THEN (r.metadata -> $${sql.params.length})::numeric END)`;
-    if (min !== undefined) sql.where.push(`${value} >= ${sql.param(min)}`);
-    if (max !== undefined) sql.where.push(`${value} <= ${sql.param(max)}`);
-    if (min === undefined && max === undefined) sql.where.push(`${value} IS NOT NULL`);
+    // jsonb orders numbers numerically, but after strings and before booleans: bound the type too.
+    const value = metadataSortKey(sql.param(name));
+    sql.where.push(`jsonb_typeof(${value}) = 'number'`);
+    if (min !== undefined) sql.where.push(`${value} >= ${sql.param(JSON.stringify(min))}::jsonb`);
+    if (max !== undefined) sql.where.push(`${value} <= ${sql.param(JSON.stringify(max))}::jsonb`);
   }
   if (filter.search?.trim()) sql.where.push(`${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`);
 }
 
-const RECORD_COLUMNS = `r.idx, r.external_id, r.fields, r.metadata, r.vectors,
-  COALESCE((SELECT json_agg(json_build_array(s.annotator_id, s.status, s.values) ORDER BY s.position)
-            FROM response s WHERE ${RESPONSE_OF_RECORD}), '[]') AS responses,
-  COALESCE((SELECT json_agg(json_build_array(g.question, g.value, g.score, g.agent, g.type))
-            FROM suggestion g WHERE g.dataset_id = r.dataset_id AND g.record_idx = r.idx), '[]') AS suggestions`;
+const RECORD_COLUMNS = "r.idx, r.external_id, r.fields, r.metadata, r.vectors, r.responses, r.suggestions";
 
 interface RecordRow {
   idx: number;
@@ -144,10 +159,7 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
   }
   const limit = sql.param(query.limit + 1);
   const text = `SELECT ${RECORD_COLUMNS}${sortValue} FROM record r WHERE ${sql.where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${limit}`;
-  const [{ rows }, annotatorList] = await Promise.all([
-    db.query<RecordRow>(text, sql.params),
-    annotators ? Promise.resolve(annotators) : listAnnotators(db, datasetId),
-  ]);
+  const [{ rows }, annotatorList] = await Promise.all([db.query<RecordRow>(text, sql.params), annotators ?? listAnnotators(db, datasetId)]);
   const userIds = new Map(annotatorList.map((a) => [a.id, a.userId]));
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;

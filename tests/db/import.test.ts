@@ -119,7 +119,7 @@ describe("import into PostgreSQL", () => {
 
   it("leaves nothing behind when a row is bad, and names file, line and column", async () => {
     const before = (await listDatasets(db.prisma)).length;
-    const counts = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM response) AS s");
+    const counts = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM annotator) AS a");
     // 12,000 rows: more than two COPY batches are written before line 11,000 fails
     const dir = await writeExport(12_000, (lines) => {
       lines[10_999] = JSON.stringify({ ...row(10_999), label: [{ user_id: U1, value: "maybe", status: "submitted" }] });
@@ -127,7 +127,7 @@ describe("import into PostgreSQL", () => {
     await expect(importFromPath(db.pool, dir, { name: "it-bad" })).rejects.toThrow(/data\/train\.jsonl line 11000, column "label".*maybe/);
     expect((await listDatasets(db.prisma)).length).toBe(before);
     expect(await findDataset(db.prisma, "it-bad")).toBeNull();
-    const after = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM response) AS s");
+    const after = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM annotator) AS a");
     expect(after.rows[0]).toEqual(counts.rows[0]);
   });
 
@@ -141,7 +141,7 @@ describe("import into PostgreSQL", () => {
     await importFromPath(db.pool, await writeExport(5), { name: "it-delete" });
     const id = (await findDataset(db.prisma, "it-delete"))!.id;
     await deleteDataset(db.prisma, "it-delete");
-    const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM response WHERE dataset_id = $1) AS n", [id]);
+    const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) AS n", [id]);
     expect(left.rows[0].n).toBe(0);
   });
 });
@@ -172,6 +172,20 @@ describe("record pages and filters", () => {
     expect(await indexes({ limit: 5, filter: { annotators: [u2], annotatorStatus: "draft" } })).toEqual([1, 3, 5, 7, 9]);
     expect(await countRecords(db.pool, datasetId, { annotators: [u3] })).toEqual({ count: 20, capped: false });
     expect((await countRecords(db.pool, datasetId, { annotators: [u3], annotatorStatus: "submitted" })).count).toBe(0);
+    // several annotators: a response by any of them with the status
+    expect((await countRecords(db.pool, datasetId, { annotators: [u2, u3], annotatorStatus: "discarded" })).count).toBe(20);
+    expect((await countRecords(db.pool, datasetId, { annotators: [u2, u3], annotatorStatus: "draft" })).count).toBe(30);
+    expect((await countRecords(db.pool, datasetId, { annotatorStatus: "discarded" })).count).toBe(20);
+  });
+
+  it("returns each record with its responses in export order and its suggestions", async () => {
+    const [first] = (await listRecords(db.pool, datasetId, { limit: 1 })).records;
+    expect(first.responses.map((r) => [r.userId, r.status, r.values])).toEqual([
+      [U1, "submitted", { label: "pos" }],
+      [U2, "submitted", { label: "pos" }],
+      [U3, "discarded", { label: "neg" }],
+    ]);
+    expect(first.suggestions).toEqual([{ question: "label", value: "pos", score: 0.9, agent: "clf-v1", type: "model" }]);
   });
 
   it("filters by response status per question, suggestion, metadata and text", async () => {
@@ -179,6 +193,13 @@ describe("record pages and filters", () => {
     expect((await countRecords(db.pool, datasetId, { questionStatus: [{ status: "pending" }] })).count).toBe(0);
     expect((await countRecords(db.pool, datasetId, { suggestion: true })).count).toBe(15);
     expect((await countRecords(db.pool, datasetId, { suggestion: false })).count).toBe(45);
+    expect((await countRecords(db.pool, datasetId, { suggestion: "label" })).count).toBe(15);
+    expect((await countRecords(db.pool, datasetId, { suggestion: "other" })).count).toBe(0);
+    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "pending" }] })).count).toBe(0);
+    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "draft" }] })).count).toBe(30);
+    // a terms filter value matches a number stored as a number
+    expect(await indexes({ limit: 3, filter: { metadataTerms: { length: ["12"] } } })).toEqual([12]);
+    expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 57 } } } })).toEqual([57, 58, 59]);
     expect(await indexes({ limit: 3, filter: { metadataTerms: { source: ["mail"] } } })).toEqual([1, 3, 5]);
     expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 10, max: 12 } } } })).toEqual([10, 11, 12]);
     expect(await indexes({ limit: 3, filter: { search: "cherry" } })).toEqual([2, 7, 12]);
