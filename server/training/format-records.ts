@@ -45,8 +45,10 @@ export async function formatRecordsPage(
   records: readonly StoredRecord[],
   options: FormatRecordsOptions,
 ): Promise<FormattedPage> {
-  const plan = await createPlan({ settings, task, ...options });
+  // The live preview reuses a loaded formatting function across requests.
+  const plan = await createPlan({ settings, task, ...options, sandbox: { cache: true, ...options.sandbox } });
   try {
+    await plan.prefetch(records.filter((record) => matchesFilter(record, options.filterBy)));
     const results: RecordResult[] = [];
     const samplesByRecord: (Sample[] | undefined)[] = [];
     for (const record of records) {

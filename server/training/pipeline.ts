@@ -34,6 +34,8 @@ export interface Plan {
   options: FrameworkOptions;
   /** Samples of a record, or why it is dropped. Throws RecordFormattingError naming the record. */
   samples(record: StoredRecord): Sample[] | Drop;
+  /** Runs a formatting function on a batch of records before samples() is called on them (no-op in the other modes). */
+  prefetch(records: readonly StoredRecord[], options?: { stopAtFirstError?: boolean }): Promise<void>;
   /** The label set, resolving an open one (function mode without `labels`) from the samples. */
   labelSpace(samples: () => Iterable<Sample>): LabelSpace | undefined;
   /**
@@ -59,6 +61,9 @@ export async function createPlan(input: PlanInput): Promise<Plan> {
     adapter,
     options,
     samples: (record) => withRecord(record, () => task.format(record)),
+    prefetch: async (records, prefetchOptions) => {
+      if (task.prefetch && records.length > 0) await task.prefetch(records, prefetchOptions);
+    },
     labelSpace: (samples) => (task.labels ? resolveLabelSpace(task.labels, () => labelNames(samples())) : undefined),
     rows(record, samples, labels) {
       const ctx: RowContext = { labels, options };

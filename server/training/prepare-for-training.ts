@@ -55,6 +55,8 @@ export interface PreparedData {
 }
 
 const MAX_LISTED_IDS = 50;
+/** Records per round trip to the formatting function's worker thread. */
+const FUNCTION_BATCH_SIZE = 256;
 
 export async function prepareForTraining(input: PrepareInput): Promise<PreparedData> {
   const sizes = resolveSplitSizes(input.trainSize, input.testSize);
@@ -91,6 +93,27 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       }
     };
 
+    const addSamples = (record: StoredRecord) => {
+      const samples: (Sample | undefined)[] | Drop = plan.samples(record);
+      if (samples instanceof Drop) return noteDrop(samples.reason, record.id);
+      if (samples.length > 0) multiLabel ??= isMultiLabelSample(samples[0]!);
+      if (consistency) for (const sample of samples) consistency.sample(record, sample!);
+      if (seen) counts.duplicates += removeDuplicates(samples, seen);
+      if (openLabels) deferred.push({ record, samples });
+      else addRows(record, samples);
+    };
+    // A formatting function runs in a worker thread, a batch of records per round trip; the
+    // records are then handled in stream order as before. Prepare stops at the first failing
+    // record, so the worker need not run the rest of its batch.
+    const batched = plan.task.prefetch !== undefined;
+    let batch: StoredRecord[] = [];
+    const flush = async () => {
+      const records = batch;
+      batch = [];
+      await plan.prefetch(records, { stopAtFirstError: true });
+      for (const record of records) addSamples(record);
+    };
+
     let accepted = 0;
     for await (const record of input.records) {
       counts.records++;
@@ -103,17 +126,10 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
         continue;
       }
       accepted++;
-      const samples: (Sample | undefined)[] | Drop = plan.samples(record);
-      if (samples instanceof Drop) {
-        noteDrop(samples.reason, record.id);
-        continue;
-      }
-      if (samples.length > 0) multiLabel ??= isMultiLabelSample(samples[0]!);
-      if (consistency) for (const sample of samples) consistency.sample(record, sample!);
-      if (seen) counts.duplicates += removeDuplicates(samples, seen);
-      if (openLabels) deferred.push({ record, samples });
-      else addRows(record, samples);
+      if (!batched) addSamples(record);
+      else if (batch.push(record) >= FUNCTION_BATCH_SIZE) await flush();
     }
+    if (batch.length > 0) await flush();
 
     if (openLabels) {
       labels = plan.labelSpace(() => deferred.flatMap((d) => d.samples.filter((s): s is Sample => s !== undefined)));

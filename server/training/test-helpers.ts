@@ -81,6 +81,7 @@ export const pickAt = (index: number) => (count: number) => Math.min(index, coun
 export async function formatOne(settings: DatasetSettings, task: unknown, r: StoredRecord): Promise<Sample[] | Drop> {
   const compiled = await compileTask(settings, parseTrainingTask(task));
   try {
+    await compiled.prefetch?.([r]);
     return compiled.format(r);
   } finally {
     compiled.dispose();

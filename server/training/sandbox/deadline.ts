@@ -25,6 +25,17 @@ const SCANNED_STRUCT_BYTES = 1024;
 /** Byte offset of `interrupt_counter` in JSContext: undefined until calibrated, null if not found. */
 let countdownOffset: number | null | undefined;
 
+/**
+ * Told the budget of every entry into QuickJS when it starts, and 0 when it ends: the sandbox
+ * worker publishes this as its heartbeat, so the main thread can tell a call that outlives its
+ * budget (the backstop for a deadline that is somehow not polled) from a busy but healthy worker.
+ */
+let entryObserver: ((budgetMs: number) => void) | undefined;
+
+export function observeEntries(observer: ((budgetMs: number) => void) | undefined): void {
+  entryObserver = observer;
+}
+
 export class Deadline {
   private deadline = Number.POSITIVE_INFINITY;
   private lastPoll = 0;
@@ -58,10 +69,12 @@ export class Deadline {
     // scratch on every call would cost a handful of polls per record, and the last call's ticks are
     // the best guess for this one's. The first interval is at most MAX_TICKS_BETWEEN_POLLS either way.
     if (this.tuning) this.countdown[this.countdownIndex] = this.ticksBetweenPolls;
+    entryObserver?.(budgetMs);
   }
 
   stop(): void {
     this.deadline = Number.POSITIVE_INFINITY;
+    entryObserver?.(0);
   }
 
   /** Whether the last call was stopped by this deadline. */

@@ -37,3 +37,14 @@ export class FormattingFunctionError extends Error {
     if (details.column !== undefined) (this as { column?: number }).column = details.column;
   }
 }
+
+/** For a record of a batch that was not run because an earlier record of the batch timed out (or, when asked, failed). */
+export function notRunError(cause: FormattingFunctionError, recordLabel: string | undefined, index: number): FormattingFunctionError {
+  const earlier = cause.recordLabel ? ` on ${cause.recordLabel}` : "";
+  return new FormattingFunctionError(
+    cause.kind,
+    `formatting function was not run on ${recordLabel ?? `item ${index + 1} of the batch`}: ` +
+      `it ${cause.kind === "timeout" ? "timed out" : "failed"}${earlier}, earlier in the same batch`,
+    recordLabel === undefined ? {} : { recordLabel },
+  );
+}

@@ -1,5 +1,5 @@
 /**
- * The sandbox behind the public API: keeps one DriverVm (runtime + context) alive across calls,
+ * The engine behind the public API, run only inside the sandbox worker (sandbox-worker.ts): keeps one DriverVm (runtime + context) alive across calls,
  * rebuilds it after a timeout or memory error, swaps the wasm instance after an engine crash, and
  * turns whatever the engine reports into FormattingFunctionErrors with messages for the user.
  */
@@ -9,10 +9,10 @@ import { RESOURCE_LIMIT_MESSAGES } from "./driver";
 import { DriverVm, VmAbort, type VmLimits } from "./driver-vm";
 import { takeSpareEngineModule } from "./engine-modules";
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
-import type { FormattingResult, FormattingSandbox } from "./index";
+import type { FormattingResult } from "./index";
 import type { PreparedSource } from "./source";
 
-export class QuickJSFormattingSandbox implements FormattingSandbox {
+export class QuickJSFormattingSandbox {
   private vm: DriverVm | undefined;
   private functionId = -1;
   private calls = 0;
@@ -39,11 +39,11 @@ export class QuickJSFormattingSandbox implements FormattingSandbox {
     return sandbox;
   }
 
-  call(sample: unknown, recordLabel?: string): FormattingResult {
+  /** Runs the function on one sample, given as JSON (the host serialises it once, on its side). */
+  call(sampleJson: string, recordLabel?: string): FormattingResult {
     if (this.disposed) throw new Error("formatting sandbox used after dispose()");
     this.calls += 1;
     const where = `on ${recordLabel ?? `record ${this.calls}`}`;
-    const sampleJson = JSON.stringify(sample) ?? "null";
     const vm = this.vm ?? this.restart(where);
     let outcome: DriverOutcome;
     try {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Drop } from "../drop-reasons";
+import { formatRecordsPage } from "../format-records";
+import { sandboxCacheStats } from "../sandbox";
 import { RecordFormattingError } from "../errors";
 import { dataset, draft, question, record, submitted } from "../test-helpers";
 import { normaliseFunctionOutput } from "./formatting-function";
@@ -58,6 +60,7 @@ const r = record("r3", { text: "good movie", other: "bad movie" }, [submitted({ 
 async function run(task: unknown, rec = r) {
   const compiled = await compileTask(settings, parseTrainingTask(task));
   try {
+    await compiled.prefetch!([rec]);
     return compiled.format(rec);
   } finally {
     compiled.dispose();
@@ -192,9 +195,35 @@ describe("per-record errors name the record", () => {
     const task = parseTrainingTask(withFunction("supervised_fine_tuning", "function f(s) { for (;;) {} }"));
     const compiled = await compileTask(settings, task, { sandbox: { limits: { timeoutMs: 50 } } });
     try {
+      await compiled.prefetch!([r]);
       expect(() => compiled.format(r)).toThrow(/formatting function timed out after 50 ms on Record #3/);
     } finally {
       compiled.dispose();
     }
+  });
+});
+
+describe("the live preview reuses the loaded function (real sandbox)", () => {
+  const counting = (extra = "") =>
+    parseTrainingTask(withFunction("supervised_fine_tuning", `let n = 0; function f(s) { n += 1; ${extra} return s.text + " #" + n; }`));
+  const texts = (page: Awaited<ReturnType<typeof formatRecordsPage>>) => page.records.map((rec) => rec.error ?? rec.rows.map((row) => (row as { text: string }).text));
+
+  it("serves a second preview request with the same source from the sandbox cache", async () => {
+    const task = counting();
+    expect(texts(await formatRecordsPage(settings, task, [r], { framework: "trl" }))).toEqual([["good movie #1"]]);
+    const before = sandboxCacheStats();
+    // The same function: no compile, no new wasm instance; its module state carries over, as in Python.
+    expect(texts(await formatRecordsPage(settings, task, [r], { framework: "trl" }))).toEqual([["good movie #2"]]);
+    expect(sandboxCacheStats().hits).toBe(before.hits + 1);
+  });
+
+  it("drops the cached function once it hits a limit", async () => {
+    const task = parseTrainingTask(withFunction("supervised_fine_tuning", "let n = 0; function f(s) { n += 1; if (n === 2) for (;;) {} return s.text + ' #' + n; }"));
+    const options = { framework: "trl" as const, sandbox: { limits: { timeoutMs: 100 } } };
+    expect(texts(await formatRecordsPage(settings, task, [r], options))).toEqual([["good movie #1"]]);
+    expect(texts(await formatRecordsPage(settings, task, [r], options))).toEqual([expect.stringMatching(/timed out after 100 ms on Record #3/)]);
+    const misses = sandboxCacheStats().misses;
+    expect(texts(await formatRecordsPage(settings, task, [r], options))).toEqual([["good movie #1"]]); // a fresh sandbox
+    expect(sandboxCacheStats().misses).toBe(misses + 1);
   });
 });

@@ -11,9 +11,13 @@
  *   - anything else → one item.
  * Each item is then validated and coerced by the task's contract; a violation is an error naming
  * the record (the preview shows it next to the record; prepare stops on it).
+ *
+ * The function runs in a worker thread (../sandbox), so it cannot run inside the synchronous
+ * format(record): callers first hand a batch of records to prefetch(), which formats them all in
+ * one round trip, and format(record) then picks up each record's result.
  */
 import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
-import { createFormattingSandbox, FormattingFunctionError, type FormattingResult, type SandboxLimits } from "../sandbox";
+import { createFormattingSandbox, FormattingFunctionError, type CallOutcome, type FormattingResult, type SandboxLimits } from "../sandbox";
 import { drop, keepOrFirstDrop, type Drop } from "../drop-reasons";
 import { InvalidSampleError, RecordFormattingError, recordLabel } from "../errors";
 import { toArgillaSample } from "../sample";
@@ -22,7 +26,11 @@ import type { CompiledTask, LabelSpec, Sample } from "./types";
 import type { TaskKind } from "./schema";
 
 export type { SandboxLimits } from "../sandbox";
-export type SandboxOptions = { limits?: SandboxLimits };
+export type SandboxOptions = {
+  limits?: SandboxLimits;
+  /** Reuse the loaded function across requests (the live preview); see ../sandbox/cache.ts. */
+  cache?: boolean;
+};
 
 /** What a task accepts from a formatting function. */
 export interface FunctionOutputContract<T, S> {
@@ -72,16 +80,23 @@ export async function functionTask<T, S extends Sample>(
     language: func.language,
     limits: options.sandbox?.limits,
     functionName: func.function_name,
+    cache: options.sandbox?.cache,
   });
+  /** Results of prefetched records, taken (and forgotten) by format(). */
+  const prefetched = new Map<StoredRecord, CallOutcome>();
+
+  const prefetch = async (records: readonly StoredRecord[], prefetchOptions: { stopAtFirstError?: boolean } = {}): Promise<void> => {
+    const inputs = records.map((record) => ({ sample: toArgillaSample(settings, record), recordLabel: recordLabel(record) }));
+    const outcomes = await sandbox.callMany(inputs, prefetchOptions);
+    records.forEach((record, i) => prefetched.set(record, outcomes[i]!));
+  };
 
   const format = (record: StoredRecord): S[] | Drop => {
-    let result: FormattingResult;
-    try {
-      result = sandbox.call(toArgillaSample(settings, record), recordLabel(record));
-    } catch (error) {
-      throw RecordFormattingError.of(record, describeFunctionError(error));
-    }
-    const items = normaliseFunctionOutput(result, contract.tuple);
+    const outcome = prefetched.get(record);
+    if (!outcome) throw new Error(`${recordLabel(record)} was not prefetched: call prefetch() with a batch of records before format() in function mode`);
+    prefetched.delete(record);
+    if (!outcome.ok) throw RecordFormattingError.of(record, describeFunctionError(outcome.error));
+    const items = normaliseFunctionOutput(outcome.result, contract.tuple);
     if (items.length === 0) return drop("function_returned_nothing", "the formatting function returned nothing");
     let coerced: T[];
     try {
@@ -92,7 +107,17 @@ export async function functionTask<T, S extends Sample>(
     }
     return keepOrFirstDrop(contract.collect(coerced), (sample) => (contract.check ? contract.check(sample) : sample));
   };
-  return { kind, format, dedup: false, labels: options.labels, dispose: () => sandbox.dispose() };
+  return {
+    kind,
+    format,
+    prefetch,
+    dedup: false,
+    labels: options.labels,
+    dispose: () => {
+      prefetched.clear();
+      sandbox.dispose();
+    },
+  };
 }
 
 /** The sandbox's FormattingFunctionError messages are written for the user and name the record already. */

@@ -78,6 +78,12 @@ export interface CompiledTask<S = Sample> {
   kind: TaskKind;
   /** Samples for the record, or why it was dropped. Throws RecordFormattingError / InvalidSampleError. */
   format(record: StoredRecord): S[] | Drop;
+  /**
+   * Function mode only: runs the formatting function (in its worker thread) on a batch of records,
+   * which format() must then be called on. With stopAtFirstError, records after the first failing
+   * one are not run (their format() throws).
+   */
+  prefetch?(records: readonly StoredRecord[], options?: { stopAtFirstError?: boolean }): Promise<void>;
   /** Argilla removes exact duplicate samples on its defaults path only. */
   dedup: boolean;
   labels?: LabelSpec;

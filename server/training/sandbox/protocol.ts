@@ -1,0 +1,65 @@
+/**
+ * Messages between the main thread (worker-pool.ts) and the sandbox worker (sandbox-worker.ts).
+ * Only plain data crosses: the user's prepared code, samples as JSON strings, results, and errors
+ * flattened to their fields. The worker handles one request at a time, in order; `dispose` needs
+ * no answer.
+ */
+import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
+import type { FormattingResult } from "./index";
+import type { VmLimits } from "./driver-vm";
+import type { PreparedSource } from "./source";
+
+export type WorkerRequest =
+  | { type: "create"; requestId: number; sandboxId: number; prepared: PreparedSource; limits: VmLimits; functionName?: string }
+  | {
+      type: "call";
+      requestId: number;
+      sandboxId: number;
+      /** One JSON string per record. */
+      samples: string[];
+      recordLabels: (string | undefined)[];
+      stopAtFirstError: boolean;
+    }
+  | { type: "dispose"; sandboxId: number };
+
+export type WorkerReply =
+  | { requestId: number; type: "created" }
+  | { requestId: number; type: "called"; outcomes: CallOutcomeData[] }
+  | { requestId: number; type: "failed"; error: ErrorData };
+
+export type CallOutcomeData = { ok: true; result: FormattingResult } | { ok: false; error: ErrorData };
+
+/** A FormattingFunctionError's fields, or (kind undefined) any other error's message. */
+export interface ErrorData {
+  kind?: FormattingErrorKind;
+  message: string;
+  recordLabel?: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * The shared heartbeat (an Int32Array over a SharedArrayBuffer): the worker writes, the main
+ * thread's watchdog reads.
+ *   ENTRIES  incremented at every entry into QuickJS;
+ *   BUDGET   the running entry's budget in ms, 0 while no guest code runs;
+ *   ITEM     index, in the current call request, of the record being formatted (-1 outside one).
+ */
+export const HEARTBEAT = { ENTRIES: 0, BUDGET: 1, ITEM: 2, LENGTH: 3 } as const;
+
+export function toErrorData(error: unknown): ErrorData {
+  if (error instanceof FormattingFunctionError) {
+    const data: ErrorData = { kind: error.kind, message: error.message };
+    if (error.recordLabel !== undefined) data.recordLabel = error.recordLabel;
+    if (error.line !== undefined) data.line = error.line;
+    if (error.column !== undefined) data.column = error.column;
+    return data;
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+export function fromErrorData(data: ErrorData): Error {
+  if (data.kind === undefined) return new Error(data.message);
+  const { kind, message, ...details } = data;
+  return new FormattingFunctionError(kind, message, details);
+}

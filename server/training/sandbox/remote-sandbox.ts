@@ -1,0 +1,160 @@
+/**
+ * One formatting sandbox as the main thread sees it: a handle on a QuickJSFormattingSandbox that
+ * lives in a sandbox worker (worker-pool.ts). It keeps what it needs to load the function again,
+ * so when its worker is replaced (the watchdog stopped another function, or this one) it is
+ * recreated in a fresh worker on its next call; like after a timeout, the function's top-level
+ * state starts afresh then.
+ */
+import { FormattingFunctionError, notRunError } from "./errors";
+import type { VmLimits } from "./driver-vm";
+import type { FormattingResult } from "./index";
+import { fromErrorData } from "./protocol";
+import type { PreparedSource } from "./source";
+import { pickWorker, WorkerLost, type SandboxWorker } from "./worker-pool";
+
+export interface SandboxSpec {
+  prepared: PreparedSource;
+  limits: VmLimits;
+  functionName?: string;
+}
+
+export interface FormattingInput {
+  sample: unknown;
+  /** Names the record in error messages, e.g. "Record #12 (id 7)". */
+  recordLabel?: string;
+}
+
+/** What one record gave: a result, or the error (a FormattingFunctionError naming the record). */
+export type CallOutcome = { ok: true; result: FormattingResult } | { ok: false; error: Error };
+
+/** Worker losses a single request survives by retrying elsewhere before it gives up. */
+const MAX_RETRIES = 2;
+
+let nextSandboxId = 1;
+
+export class RemoteSandbox {
+  /** Set once a call hit the time or memory limit (or stopped its worker): a cache must not keep it. */
+  hitLimit = false;
+  private worker: SandboxWorker | undefined;
+  private sandboxId = 0;
+  private loading: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(private readonly spec: SandboxSpec) {}
+
+  /** Loads the function into a live worker unless it is there already. Throws FormattingFunctionError for the user's code. */
+  load(): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error("formatting sandbox used after dispose()"));
+    if (this.worker?.alive) return Promise.resolve();
+    this.loading ??= this.createSomewhere().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /**
+   * Formats a batch in one request (retried elsewhere if the worker is lost). After a timeout the
+   * rest of the batch is not run; with stopAtFirstError nothing after the first error is.
+   */
+  async callMany(inputs: readonly FormattingInput[], options: { stopAtFirstError?: boolean } = {}): Promise<CallOutcome[]> {
+    const samples = inputs.map((input) => JSON.stringify(input.sample) ?? "null");
+    const outcomes: (CallOutcome | undefined)[] = new Array(inputs.length);
+    let pending = inputs.map((_, i) => i);
+    let retries = 0;
+    while (pending.length > 0) {
+      await this.load();
+      const worker = this.worker!;
+      try {
+        const reply = await worker.request({
+          type: "call",
+          sandboxId: this.sandboxId,
+          samples: pending.map((i) => samples[i]!),
+          recordLabels: pending.map((i) => inputs[i]!.recordLabel),
+          stopAtFirstError: options.stopAtFirstError ?? false,
+        });
+        if (reply.type !== "called") throw reply.type === "failed" ? fromErrorData(reply.error) : new Error(`unexpected reply ${reply.type}`);
+        reply.outcomes.forEach((outcome, k) => {
+          if (outcome.ok) {
+            outcomes[pending[k]!] = outcome;
+            return;
+          }
+          const error = fromErrorData(outcome.error);
+          if (error instanceof FormattingFunctionError && (error.kind === "timeout" || error.kind === "memory")) this.hitLimit = true;
+          outcomes[pending[k]!] = { ok: false, error };
+        });
+        pending = [];
+      } catch (error) {
+        if (!(error instanceof WorkerLost)) throw error;
+        if (this.worker === worker) this.worker = undefined;
+        const culprit = error.running && error.item >= 0 && error.item < pending.length ? pending[error.item]! : undefined;
+        if (culprit === undefined) {
+          if (++retries > MAX_RETRIES) {
+            for (const i of pending) outcomes[i] = { ok: false, error: lostError(error, this.spec.limits, inputs[i]!.recordLabel, i) };
+            pending = [];
+          }
+          continue;
+        }
+        // This function stopped (or killed) the worker on `culprit`: that record gets the error;
+        // the ones before it in the batch lost their results with the worker and run again.
+        this.hitLimit = true;
+        const cause = lostError(error, this.spec.limits, inputs[culprit]!.recordLabel, culprit);
+        outcomes[culprit] = { ok: false, error: cause };
+        for (const i of pending.filter((i) => i > culprit)) outcomes[i] = { ok: false, error: notRunError(cause, inputs[i]!.recordLabel, i) };
+        pending = pending.filter((i) => i < culprit);
+      }
+    }
+    return outcomes as CallOutcome[];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.worker?.dispose(this.sandboxId);
+    this.worker = undefined;
+  }
+
+  private async createSomewhere(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const worker = pickWorker();
+      const sandboxId = nextSandboxId++;
+      worker.sandboxes += 1;
+      try {
+        const reply = await worker.request({ type: "create", sandboxId, ...this.spec });
+        if (reply.type === "failed") throw fromErrorData(reply.error);
+        if (reply.type !== "created") throw new Error(`unexpected reply ${reply.type}`);
+      } catch (error) {
+        worker.sandboxes = Math.max(0, worker.sandboxes - 1);
+        if (!(error instanceof WorkerLost)) throw error;
+        if (error.running && error.reason === "timeout") {
+          this.hitLimit = true;
+          throw new FormattingFunctionError(
+            "timeout",
+            `formatting function timed out after ${this.spec.limits.timeoutMs} ms in its top-level code (it did not stop at the time limit, so its worker was replaced)`,
+          );
+        }
+        if (attempt >= MAX_RETRIES) throw new Error(`could not start the formatting sandbox: ${error.detail}`);
+        continue;
+      }
+      if (this.disposed) {
+        worker.dispose(sandboxId);
+        throw new Error("formatting sandbox used after dispose()");
+      }
+      this.worker = worker;
+      this.sandboxId = sandboxId;
+      return;
+    }
+  }
+}
+
+function lostError(lost: WorkerLost, limits: VmLimits, recordLabel: string | undefined, index: number): FormattingFunctionError {
+  const details = recordLabel === undefined ? {} : { recordLabel };
+  const where = recordLabel ?? `item ${index + 1} of the batch`;
+  if (lost.reason === "timeout") {
+    return new FormattingFunctionError(
+      "timeout",
+      `formatting function timed out after ${limits.timeoutMs} ms on ${where} (it did not stop at the time limit, so its worker was replaced)`,
+      details,
+    );
+  }
+  return new FormattingFunctionError("memory", `formatting function crashed the sandbox worker on ${where} (${lost.detail}); the worker was replaced`, details);
+}
