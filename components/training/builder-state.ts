@@ -208,6 +208,25 @@ export function splitInput(split: SplitSettings) {
   };
 }
 
+/**
+ * The download link of one prepared split: the same settings as the diagnostics (splitInput:
+ * split sizes, seed, max records, status filter) plus the cross-encoder option, in the shape
+ * server/export-prepared.ts parses, so the file equals what `studio prepare` writes.
+ */
+export function exportHref(q: {
+  dataset: string;
+  task: TaskJson;
+  framework: Framework;
+  split: "train" | "test";
+  format: "jsonl" | "parquet";
+  settings: SplitSettings;
+  crossEncoder?: boolean;
+}): string {
+  const { settings, crossEncoder, ...rest } = q;
+  const body = { ...rest, ...splitInput(settings), ...(crossEncoder ? { crossEncoder: true } : {}) };
+  return `/api/export?q=${encodeURIComponent(JSON.stringify(body))}`;
+}
+
 /** The filter alone (the preview takes no split). */
 export function filterInput(split: SplitSettings) {
   return split.statuses.length ? { filterBy: { responseStatus: [...split.statuses] } } : {};

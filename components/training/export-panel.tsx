@@ -3,23 +3,30 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { cx } from "~/components/ui";
-import { splitInput, taskJsonText, type Framework, type SplitSettings, type TaskJson } from "./builder-state";
+import { exportHref, splitInput, taskJsonText, type Framework, type SplitSettings, type TaskJson } from "./builder-state";
 import { CopyButton } from "./controls";
-
-export function exportHref(q: { dataset: string; task: TaskJson; framework: Framework; split: "train" | "test"; format: "jsonl" | "parquet"; settings: SplitSettings }): string {
-  const { settings, ...rest } = q;
-  const body = { ...rest, trainSize: settings.trainSize, ...(settings.testSize !== null ? { testSize: settings.testSize } : {}), seed: settings.seed };
-  return `/api/export?q=${encodeURIComponent(JSON.stringify(body))}`;
-}
 
 const linkClass =
   "inline-flex items-center justify-center gap-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 shadow-sm hover:border-indigo-300 hover:bg-indigo-50 hover:text-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";
 
-export function ExportPanel({ dataset, task, framework, split, hasTest }: { dataset: string; task: TaskJson; framework: Framework; split: SplitSettings; hasTest: boolean }) {
+export function ExportPanel({
+  dataset,
+  task,
+  framework,
+  split,
+  crossEncoder,
+  hasTest,
+}: {
+  dataset: string;
+  task: TaskJson;
+  framework: Framework;
+  split: SplitSettings;
+  crossEncoder: boolean;
+  hasTest: boolean;
+}) {
   const trpc = useTRPC();
   const command = useQuery(trpc.training.command.queryOptions({ dataset, framework, ...splitInput(split) }, { placeholderData: keepPreviousData }));
   const json = taskJsonText(task);
-  const ignored = [split.maxRecords !== null && "max records", split.statuses.length > 0 && "the status filter"].filter(Boolean);
   return (
     <section aria-labelledby="export-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="border-b border-slate-100 px-4 py-2.5">
@@ -46,7 +53,7 @@ export function ExportPanel({ dataset, task, framework, split, hasTest }: { data
                   ) : (
                     <a
                       key={format}
-                      href={exportHref({ dataset, task, framework, split: which, format, settings: split })}
+                      href={exportHref({ dataset, task, framework, split: which, format, settings: split, crossEncoder })}
                       download={`${dataset}-${framework}-${which}.${format}`}
                       aria-label={`Download ${which} split as ${format === "jsonl" ? "JSONL" : "Parquet"}`}
                       className={linkClass}
@@ -58,9 +65,6 @@ export function ExportPanel({ dataset, task, framework, split, hasTest }: { data
               </div>
             ))}
           </div>
-          {ignored.length > 0 && (
-            <p className="mt-1.5 text-[11px] text-amber-700">The download endpoint does not apply {ignored.join(" or ")} yet; the CLI command below does.</p>
-          )}
         </div>
 
         <div className="space-y-1.5">

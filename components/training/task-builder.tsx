@@ -164,7 +164,7 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
             onShowReason={showReason}
             pending={JSON.stringify(diagnosticsSpec) !== specKey || JSON.stringify(diagnosticsSplit) !== JSON.stringify(state.split)}
           />
-          <ExportPanel dataset={name} task={state.task} framework={state.framework} split={state.split} hasTest={hasTest} />
+          <ExportPanel dataset={name} task={state.task} framework={state.framework} split={state.split} crossEncoder={state.crossEncoder} hasTest={hasTest} />
         </div>
       </div>
     </div>
