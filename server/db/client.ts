@@ -2,6 +2,7 @@
  * One database handle per process: a pg Pool (bulk COPY and keyset reads) and a Prisma client on
  * the same pool (everything else). With DATABASE_URL unset the embedded PostgreSQL is started.
  */
+import os from "node:os";
 import pg from "pg";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -19,8 +20,15 @@ export interface Database {
 // Postgres returns int8 (counts) as strings by default; our counts fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Two connections per core: more would only make Postgres backends fight for the cores (at 32
+ * concurrent record pages, a pool of 40 doubled p95 over a pool of 4 on 2 cores); the rest wait
+ * in the pool's queue.
+ */
+const DEFAULT_POOL_SIZE = Math.max(4, 2 * os.availableParallelism());
+
 export function connect(url: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? DEFAULT_POOL_SIZE });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,

@@ -7,6 +7,7 @@
  * - sort by a metadata value at a million records: one partial expression index per property.
  * The expressions must match the ones server/db/records.ts queries with, exactly.
  */
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { DatasetSettings } from "../feedback/schema";
 
@@ -40,7 +41,19 @@ export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settin
     const key = unaliased(metadataSortKey(`'${property.name.replace(/'/g, "''")}'`));
     await db.query(`CREATE INDEX IF NOT EXISTS ${metadataIndexName(datasetId, position)} ON record ((${key}), idx) WHERE dataset_id = ${datasetId}`);
   }
-  // Facet element and index expression statistics let the planner choose between walking
-  // records in order and these indexes.
+  // Postgres ignores the statistics of partial indexes, so the search and sort expressions get
+  // their own (table-wide) statistics; with them and the facets' element statistics the planner
+  // can choose between walking records in order and these indexes. PostgreSQL < 14 has no
+  // expression statistics: the indexes still work, with default estimates.
+  const expressions = [
+    { name: "record_stats_search", expression: unaliased(SEARCH_VECTOR) },
+    ...properties.map((p) => ({
+      name: `record_stats_meta_${createHash("sha1").update(p.name).digest("hex").slice(0, 16)}`,
+      expression: unaliased(metadataSortKey(`'${p.name.replace(/'/g, "''")}'`)),
+    })),
+  ];
+  for (const { name, expression } of expressions) {
+    await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${expression}) FROM record`).catch(() => {});
+  }
   await db.query("ANALYZE record");
 }

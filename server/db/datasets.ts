@@ -66,11 +66,14 @@ export async function getDataset(prisma: PrismaClient, name: string): Promise<Da
 /** Records have no foreign key (see schema.prisma): delete them here, with the dataset and its indexes. */
 export async function deleteDataset(prisma: PrismaClient, name: string): Promise<void> {
   const dataset = await getDataset(prisma, name);
-  await prisma.$transaction([
-    prisma.record.deleteMany({ where: { datasetId: dataset.id } }),
-    prisma.dataset.delete({ where: { id: dataset.id } }),
-    prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${searchIndexName(dataset.id)}`),
-    prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${facetsIndexName(dataset.id)}`),
-    ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS ${metadataIndexName(dataset.id, i)}`)),
-  ]);
+  const indexes = [searchIndexName(dataset.id), facetsIndexName(dataset.id), ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => metadataIndexName(dataset.id, i))];
+  // Deleting a million records takes longer than Prisma's default 5 s transaction timeout.
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.record.deleteMany({ where: { datasetId: dataset.id } });
+      await tx.dataset.delete({ where: { id: dataset.id } });
+      for (const index of indexes) await tx.$executeRawUnsafe(`DROP INDEX IF EXISTS ${index}`);
+    },
+    { timeout: 30 * 60_000, maxWait: 60_000 },
+  );
 }

@@ -143,10 +143,12 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
   const desc = sort.order === "desc";
   const cmp = desc ? "<" : ">";
   let orderBy: string;
+  let pageOrder: string;
   let sortValue = "";
   if (sort.by === "index") {
     if (query.cursor) sql.where.push(`r.idx ${cmp} ${sql.param(query.cursor.index)}`);
     orderBy = `r.idx ${desc ? "DESC" : "ASC"}`;
+    pageOrder = `p.idx ${desc ? "DESC" : "ASC"}`;
   } else {
     // jsonb ordering sorts numbers numerically and strings lexically; a missing value is jsonb
     // null, which sorts first, so every record keeps a place in the keyset.
@@ -156,10 +158,12 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
       sql.where.push(`(${key}, r.idx) ${cmp} (${sql.param(JSON.stringify(query.cursor.value ?? null))}::jsonb, ${sql.param(query.cursor.index)})`);
     }
     orderBy = `${key} ${desc ? "DESC" : "ASC"}, r.idx ${desc ? "DESC" : "ASC"}`;
+    pageOrder = `p.sort_value ${desc ? "DESC" : "ASC"}, p.idx ${desc ? "DESC" : "ASC"}`;
   }
   const limit = sql.param(query.limit + 1);
-  const text = `SELECT ${RECORD_COLUMNS}${sortValue} FROM record r WHERE ${sql.where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${limit}`;
-  const [{ rows }, annotatorList] = await Promise.all([db.query<RecordRow>(text, sql.params), annotators ?? listAnnotators(db, datasetId)]);
+  // One JSON document per page: one parse in Node instead of one per column per row.
+  const text = `SELECT COALESCE(json_agg(p ORDER BY ${pageOrder}), '[]') AS page FROM (SELECT ${RECORD_COLUMNS}${sortValue} FROM record r WHERE ${sql.where.join(" AND ")} ORDER BY ${orderBy} LIMIT ${limit}) p`;
+  const [{ rows: [{ page: rows }] }, annotatorList] = await Promise.all([db.query<{ page: RecordRow[] }>(text, sql.params), annotators ?? listAnnotators(db, datasetId)]);
   const userIds = new Map(annotatorList.map((a) => [a.id, a.userId]));
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
