@@ -43,6 +43,9 @@ async function main() {
   console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
   await importSamplesIfEmpty(db, (line) => console.log(line));
+  // In the background: the datasets are browsable meanwhile, only unindexed.
+  const { ensureDatasetIndexes } = await import("../server/db/dataset-indexes");
+  void ensureDatasetIndexes(db.pool, (line) => console.log(line)).catch((error) => console.error(`dataset indexes: ${(error as Error).message}`));
   if (!dev) buildIfStale();
 
   const port = process.env.PORT || "3000";

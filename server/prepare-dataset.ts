@@ -47,7 +47,7 @@ export async function prepareDataset(db: Db, datasetName: string, options: Prepa
     settings: dataset.settings,
     task: options.task,
     framework: options.framework,
-    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy, pageSize: 2000 }),
+    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy }),
     trainSize: options.trainSize,
     testSize: options.testSize,
     seed: options.seed,

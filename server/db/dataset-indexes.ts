@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { DatasetSettings } from "../feedback/schema";
 
-export const SEARCH_VECTOR = `jsonb_to_tsvector('simple'::regconfig, r.fields, '["string"]'::jsonb)`;
+export const SEARCH_VECTOR = `json_to_tsvector('simple'::regconfig, r.fields, '["string"]'::jsonb)`;
 
 export function searchIndexName(datasetId: number): string {
   return `record_search_${datasetId}`;
@@ -56,4 +56,18 @@ export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settin
     await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${expression}) FROM record`).catch(() => {});
   }
   await db.query("ANALYZE record");
+}
+
+/**
+ * Builds the indexes of every dataset that lacks them: an import whose background build was
+ * interrupted, or a migration that rebuilt the record table. Cheap when all exist.
+ */
+export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
+  const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>(
+    "SELECT id, name, settings FROM dataset WHERE to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_' || id) IS NULL ORDER BY id",
+  );
+  for (const dataset of rows) {
+    log(`building the search and filter indexes of ${dataset.name}…`);
+    await buildDatasetIndexes(db, dataset.id, dataset.settings);
+  }
 }

@@ -5,11 +5,15 @@
  * record-facets.ts); metadata filters compare the same jsonb expression the per-property sort
  * indexes are built on, so the planner can use those indexes and their statistics.
  */
-import type pg from "pg";
-import type { FeedbackResponse, StoredRecord, Suggestion } from "../feedback/schema";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+
+const { escapeLiteral } = pg;
+import { RESPONSE_STATUSES, type FeedbackResponse, type StoredRecord, type Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
 import { metadataSortKey, SEARCH_VECTOR } from "./dataset-indexes";
 import { facet } from "./record-facets";
+import { BinaryCopyReader, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -82,7 +86,7 @@ function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
     sql.where.push(facets([facet.status(filter.annotatorStatus)], "@>"));
   }
   for (const { question, status } of filter.questionStatus ?? []) {
-    if (status === "pending") sql.where.push(question ? `NOT ${facets([facet.answered(question)], "@>")}` : "r.responses = '[]'::jsonb");
+    if (status === "pending") sql.where.push(question ? `NOT ${facets([facet.answered(question)], "@>")}` : `NOT ${facets(RESPONSE_STATUSES.map(facet.status), "&&")}`);
     else sql.where.push(facets([question ? facet.answeredWith(question, status) : facet.status(status)], "@>"));
   }
   if (filter.suggestion !== undefined) {
@@ -192,15 +196,49 @@ export async function getRecord(db: pg.Pool, datasetId: number, index: number): 
   return record ?? null;
 }
 
-/** Every record matching the filter, in sort order, one keyset page at a time. */
-export async function* streamRecords(db: pg.Pool, datasetId: number, query: Omit<PageQuery, "cursor" | "limit"> & { pageSize?: number }): AsyncGenerator<BrowsedRecord> {
+/**
+ * Every record of a dataset in sort order, for a full prepare: one binary COPY (one snapshot,
+ * streamed with backpressure, no per-page queries and no driver-side column parsing).
+ */
+export async function* streamRecords(db: pg.Pool, datasetId: number, query: { sort?: RecordSort } = {}): AsyncGenerator<BrowsedRecord> {
+  if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   const annotators = await listAnnotators(db, datasetId);
-  let cursor: RecordCursor | null = null;
-  do {
-    const page: RecordPage = await listRecords(db, datasetId, { ...query, cursor, limit: query.pageSize ?? 2000 }, annotators);
-    yield* page.records;
-    cursor = page.nextCursor;
-  } while (cursor);
+  const userIds = new Map(annotators.map((a) => [a.id, a.userId]));
+  const sort = query.sort ?? { by: "index", order: "asc" };
+  const direction = sort.order === "desc" ? "DESC" : "ASC";
+  const orderBy = sort.by === "index" ? `r.idx ${direction}` : `${metadataSortKey(escapeLiteral(sort.by))} ${direction}, r.idx ${direction}`;
+  const client = await db.connect();
+  const records: BrowsedRecord[] = [];
+  const reader = new BinaryCopyReader((buf, [idx, externalId, fields, metadata, vectors, responses, suggestions]) => {
+    records.push(
+      toRecord(
+        {
+          idx: int4Value(buf, idx)!,
+          external_id: textValue(buf, externalId),
+          fields: jsonValue(buf, fields) as RecordRow["fields"],
+          metadata: jsonbValue(buf, metadata) as RecordRow["metadata"],
+          vectors: jsonValue(buf, vectors) as RecordRow["vectors"],
+          responses: jsonValue(buf, responses) as RecordRow["responses"],
+          suggestions: jsonValue(buf, suggestions) as RecordRow["suggestions"],
+        },
+        userIds,
+      ),
+    );
+  });
+  let finished = false;
+  try {
+    const stream = client.query(copyTo(`COPY (SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY ${orderBy}) TO STDOUT (FORMAT binary)`));
+    for await (const chunk of stream) {
+      reader.push(chunk as Buffer);
+      yield* records;
+      records.length = 0;
+    }
+    reader.end();
+    finished = true;
+  } finally {
+    // A consumer that stops early leaves the COPY mid-stream: that connection is closed, not reused.
+    client.release(finished ? undefined : new Error("record stream abandoned"));
+  }
 }
 
 /** Specific records (a random sample, a drop reason's records), in index order. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/imports";
+import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { countRecords, getRecord, listAnnotators, listRecords, streamRecords } from "../../server/db/records";
 import { deleteDataset, findDataset, listDatasets } from "../../server/db/datasets";
 import { makeTempDir, removeTempDirs, writeFiles, buildZip } from "../../server/feedback/test-helpers";
@@ -216,9 +217,38 @@ describe("record pages and filters", () => {
     expect(bySource.records.map((r) => r.index).slice(29)).toEqual([59, 0]);
   });
 
-  it("streams every matching record across pages", async () => {
+  it("streams every record in sort order, with its responses, in one binary COPY", async () => {
     const seen: number[] = [];
-    for await (const r of streamRecords(db.pool, datasetId, { filter: { metadataTerms: { source: ["web"] } }, pageSize: 7 })) seen.push(r.index);
-    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+    let first: Awaited<ReturnType<typeof getRecord>> = null;
+    for await (const r of streamRecords(db.pool, datasetId, { sort: { by: "source", order: "desc" } })) {
+      seen.push(r.index);
+      first ??= r;
+    }
+    // "web" (even rows) before "mail" (odd rows), each in index order descending
+    expect(seen).toEqual([...Array.from({ length: 30 }, (_, i) => 58 - i * 2), ...Array.from({ length: 30 }, (_, i) => 59 - i * 2)]);
+    expect(first).toEqual(await getRecord(db.pool, datasetId, 58));
+    const inOrder: number[] = [];
+    for await (const r of streamRecords(db.pool, datasetId)) inOrder.push(r.index);
+    expect(inOrder).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  });
+
+  it("rebuilds the indexes a dataset lacks when asked at start", async () => {
+    const exists = async (name: string) => (await db.pool.query("SELECT to_regclass($1) IS NOT NULL AS e", [name])).rows[0].e;
+    await db.pool.query(`DROP INDEX ${facetsIndexName(datasetId)}`);
+    await db.pool.query(`DROP INDEX ${searchIndexName(datasetId)}`);
+    const log: string[] = [];
+    await ensureDatasetIndexes(db.pool, (line) => log.push(line));
+    expect(await exists(facetsIndexName(datasetId))).toBe(true);
+    expect(await exists(searchIndexName(datasetId))).toBe(true);
+    expect(log).toEqual(["building the search and filter indexes of it-filters…"]);
+    await ensureDatasetIndexes(db.pool, (line) => log.push(line));
+    expect(log).toHaveLength(1);
+  });
+
+  it("frees the connection when a consumer stops a stream early", async () => {
+    for (let i = 0; i < 12; i++) {
+      for await (const r of streamRecords(db.pool, datasetId)) if (r.index === 3) break;
+    }
+    expect((await listRecords(db.pool, datasetId, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
   });
 });
