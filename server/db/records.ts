@@ -227,6 +227,11 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: { so
   });
   let finished = false;
   try {
+    // A dataset's records lie together in the table, in idx order: walking the primary key is
+    // ~5× faster than the parallel scan and sort of the whole table that the default page cost
+    // picks when other datasets share the table.
+    await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL random_page_cost = 1.1");
     const stream = client.query(copyTo(`COPY (SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY ${orderBy}) TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) {
       reader.push(chunk as Buffer);
@@ -234,6 +239,7 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: { so
       records.length = 0;
     }
     reader.end();
+    await client.query("COMMIT");
     finished = true;
   } finally {
     // A consumer that stops early leaves the COPY mid-stream: that connection is closed, not reused.
