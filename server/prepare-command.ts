@@ -7,6 +7,7 @@ export interface PrepareCommandInput {
   seed?: number;
   maxRecords?: number;
   filterBy?: string[];
+  crossEncoder?: boolean;
   taskFile?: string;
   out?: string;
 }
@@ -23,6 +24,7 @@ export function prepareCommand(input: PrepareCommandInput): string {
   if (input.seed !== undefined) words.push("--seed", String(input.seed));
   if (input.maxRecords !== undefined) words.push("--max-records", String(input.maxRecords));
   if (input.filterBy?.length) words.push("--filter-by", input.filterBy.join(","));
+  if (input.crossEncoder) words.push("--cross-encoder");
   words.push("--out", input.out ?? "prepared");
   return words.map(shellQuote).join(" ");
 }

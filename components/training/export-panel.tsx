@@ -25,7 +25,7 @@ export function ExportPanel({
   hasTest: boolean;
 }) {
   const trpc = useTRPC();
-  const command = useQuery(trpc.training.command.queryOptions({ dataset, framework, ...splitInput(split) }, { placeholderData: keepPreviousData }));
+  const command = useQuery(trpc.training.command.queryOptions({ dataset, framework, crossEncoder, ...splitInput(split) }, { placeholderData: keepPreviousData }));
   const json = taskJsonText(task);
   return (
     <section aria-labelledby="export-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">

@@ -166,5 +166,8 @@ describe("training procedures", () => {
     expect(await caller.training.command({ dataset: "it-prefs", framework: "trl", trainSize: 0.8, seed: 3 })).toBe(
       "npx studio prepare --dataset it-prefs --task task.json --framework trl --train-size 0.8 --seed 3 --out prepared",
     );
+    expect(await caller.training.command({ dataset: "it-prefs", framework: "sentence-transformers", crossEncoder: true })).toBe(
+      "npx studio prepare --dataset it-prefs --task task.json --framework sentence-transformers --cross-encoder --out prepared",
+    );
   });
 });

@@ -103,6 +103,6 @@ export const trainingRouter = router({
     }),
 
   command: procedure
-    .input(z.object({ dataset: datasetName, framework: z.enum(FRAMEWORKS), ...splitSchema }))
+    .input(z.object({ dataset: datasetName, framework: z.enum(FRAMEWORKS), crossEncoder, ...splitSchema }))
     .query(({ input }) => prepareCommand({ ...input, filterBy: input.filterBy?.responseStatus })),
 });
