@@ -34,6 +34,8 @@ export interface PrepareOptions {
   /** "index" (insertion order, the default) or a metadata property name. */
   sortBy?: RecordSort;
   frameworkOptions?: FrameworkOptions;
+  /** Stops reading the dataset (the prepare rejects with the abort reason). */
+  signal?: AbortSignal;
 }
 
 interface Db {
@@ -47,7 +49,7 @@ export async function prepareDataset(db: Db, datasetName: string, options: Prepa
     settings: dataset.settings,
     task: options.task,
     framework: options.framework,
-    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy }),
+    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy, signal: options.signal }),
     trainSize: options.trainSize,
     testSize: options.testSize,
     seed: options.seed,

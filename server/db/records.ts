@@ -200,8 +200,9 @@ export async function getRecord(db: pg.Pool, datasetId: number, index: number): 
  * Every record of a dataset in sort order, for a full prepare: one binary COPY (one snapshot,
  * streamed with backpressure, no per-page queries and no driver-side column parsing).
  */
-export async function* streamRecords(db: pg.Pool, datasetId: number, query: { sort?: RecordSort } = {}): AsyncGenerator<BrowsedRecord> {
+export async function* streamRecords(db: pg.Pool, datasetId: number, query: { sort?: RecordSort; signal?: AbortSignal } = {}): AsyncGenerator<BrowsedRecord> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
+  query.signal?.throwIfAborted();
   const annotators = await listAnnotators(db, datasetId);
   const userIds = new Map(annotators.map((a) => [a.id, a.userId]));
   const sort = query.sort ?? { by: "index", order: "asc" };
@@ -234,10 +235,12 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: { so
     await client.query("SET LOCAL random_page_cost = 1.1");
     const stream = client.query(copyTo(`COPY (SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY ${orderBy}) TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) {
+      query.signal?.throwIfAborted();
       reader.push(chunk as Buffer);
       yield* records;
       records.length = 0;
     }
+    query.signal?.throwIfAborted();
     reader.end();
     await client.query("COMMIT");
     finished = true;

@@ -245,6 +245,16 @@ describe("record pages and filters", () => {
     expect(log).toHaveLength(1);
   });
 
+  it("stops a stream when its signal aborts, and the pool keeps serving", async () => {
+    const controller = new AbortController();
+    const read = async () => {
+      for await (const r of streamRecords(db.pool, datasetId, { signal: controller.signal })) if (r.index === 2) controller.abort(new Error("moved on"));
+    };
+    await expect(read()).rejects.toThrow("moved on");
+    await expect(streamRecords(db.pool, datasetId, { signal: controller.signal }).next()).rejects.toThrow("moved on");
+    expect((await listRecords(db.pool, datasetId, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
+  });
+
   it("frees the connection when a consumer stops a stream early", async () => {
     for (let i = 0; i < 12; i++) {
       for await (const r of streamRecords(db.pool, datasetId)) if (r.index === 3) break;

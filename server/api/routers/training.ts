@@ -87,13 +87,15 @@ export const trainingRouter = router({
   /** Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings. */
   diagnostics: procedure
     .input(z.object({ dataset: datasetName, task: z.unknown(), framework: z.enum(FRAMEWORKS), crossEncoder, ...splitSchema }))
-    .query(async ({ ctx, input }) => {
+    .query(async ({ ctx, input, signal }) => {
       const parsed = parseTask(input.task);
       if (!parsed.task) return { taskError: parsed.error, report: null, dropped: null, meta: null };
       checkFramework(parsed.task, input.framework);
       const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
       try {
-        const { prepared } = await prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions });
+        // A full prepare of a large dataset takes seconds: stop it when the browser moves on to
+        // a newer task (the query is aborted) instead of finishing work nobody will read.
+        const { prepared } = await prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal });
         const { dropped, ...meta } = prepared.meta;
         return { taskError: null, report: diagnosePrepared(prepared, frameworkOptions), dropped, meta };
       } catch (error) {
