@@ -7,13 +7,13 @@
  */
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-
-const { escapeLiteral } = pg;
 import { RESPONSE_STATUSES, type FeedbackResponse, type StoredRecord, type Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
 import { metadataSortKey, SEARCH_VECTOR } from "./dataset-indexes";
 import { facet } from "./record-facets";
 import { BinaryCopyReader, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
+
+const { escapeLiteral } = pg;
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
