@@ -17,6 +17,11 @@ export function searchIndexName(datasetId: number): string {
   return `record_search_${datasetId}`;
 }
 
+/** A SQL string literal (standard_conforming_strings, the default since PostgreSQL 9.1). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** The sort key of a metadata property; a missing value is jsonb null, which sorts first. */
 export function metadataSortKey(nameSql: string): string {
   return `COALESCE(r.metadata -> ${nameSql}, 'null'::jsonb)`;
@@ -31,14 +36,18 @@ export function metadataIndexName(datasetId: number, position: number): string {
   return `record_meta_${datasetId}_${position}`;
 }
 
-export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings): Promise<void> {
+/**
+ * `analyze: false` leaves refreshing the table's statistics to the caller (one ANALYZE after
+ * building several datasets' indexes, instead of one per dataset).
+ */
+export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings, options: { analyze?: boolean } = {}): Promise<void> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   const unaliased = (expression: string) => expression.replace(/\br\./g, "");
   await db.query(`CREATE INDEX IF NOT EXISTS ${searchIndexName(datasetId)} ON record USING gin ((${unaliased(SEARCH_VECTOR)})) WHERE dataset_id = ${datasetId}`);
   await db.query(`CREATE INDEX IF NOT EXISTS ${facetsIndexName(datasetId)} ON record USING gin (facets) WHERE dataset_id = ${datasetId}`);
   const properties = (settings.metadata_properties ?? []).slice(0, MAX_SORT_INDEXES);
   for (const [position, property] of properties.entries()) {
-    const key = unaliased(metadataSortKey(`'${property.name.replace(/'/g, "''")}'`));
+    const key = unaliased(metadataSortKey(sqlString(property.name)));
     await db.query(`CREATE INDEX IF NOT EXISTS ${metadataIndexName(datasetId, position)} ON record ((${key}), idx) WHERE dataset_id = ${datasetId}`);
   }
   // Postgres ignores the statistics of partial indexes, so the search and sort expressions get
@@ -49,13 +58,13 @@ export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settin
     { name: "record_stats_search", expression: unaliased(SEARCH_VECTOR) },
     ...properties.map((p) => ({
       name: `record_stats_meta_${createHash("sha1").update(p.name).digest("hex").slice(0, 16)}`,
-      expression: unaliased(metadataSortKey(`'${p.name.replace(/'/g, "''")}'`)),
+      expression: unaliased(metadataSortKey(sqlString(p.name))),
     })),
   ];
   for (const { name, expression } of expressions) {
     await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${expression}) FROM record`).catch(() => {});
   }
-  await db.query("ANALYZE record");
+  if (options.analyze !== false) await db.query("ANALYZE record");
 }
 
 /**
@@ -68,6 +77,7 @@ export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => v
   );
   for (const dataset of rows) {
     log(`building the search and filter indexes of ${dataset.name}…`);
-    await buildDatasetIndexes(db, dataset.id, dataset.settings);
+    await buildDatasetIndexes(db, dataset.id, dataset.settings, { analyze: false });
   }
+  if (rows.length) await db.query("ANALYZE record");
 }

@@ -5,15 +5,13 @@
  * record-facets.ts); metadata filters compare the same jsonb expression the per-property sort
  * indexes are built on, so the planner can use those indexes and their statistics.
  */
-import pg from "pg";
+import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { RESPONSE_STATUSES, type FeedbackResponse, type StoredRecord, type Suggestion } from "../feedback/schema";
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
-import { metadataSortKey, SEARCH_VECTOR } from "./dataset-indexes";
+import { metadataSortKey, SEARCH_VECTOR, sqlString } from "./dataset-indexes";
 import { facet } from "./record-facets";
 import { BinaryCopyReader, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
-
-const { escapeLiteral } = pg;
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -207,7 +205,7 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: { so
   const userIds = new Map(annotators.map((a) => [a.id, a.userId]));
   const sort = query.sort ?? { by: "index", order: "asc" };
   const direction = sort.order === "desc" ? "DESC" : "ASC";
-  const orderBy = sort.by === "index" ? `r.idx ${direction}` : `${metadataSortKey(escapeLiteral(sort.by))} ${direction}, r.idx ${direction}`;
+  const orderBy = sort.by === "index" ? `r.idx ${direction}` : `${metadataSortKey(sqlString(sort.by))} ${direction}, r.idx ${direction}`;
   const client = await db.connect();
   const records: BrowsedRecord[] = [];
   const reader = new BinaryCopyReader((buf, [idx, externalId, fields, metadata, vectors, responses, suggestions]) => {

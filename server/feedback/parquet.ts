@@ -119,11 +119,8 @@ export async function* readParquetRows(filePath: string, file: string, options?:
 // ---------------------------------------------------------------------------------------------
 // Row groups and slices
 
-/**
- * The levels and values of one leaf column for the rows of the current slice: entries
- * [i, end) of `def`/`rep` and values from `vi` on. Readers advance `i` and `vi` as they consume.
- */
-interface LeafSlice {
+/** Levels and values of a leaf column, as a page decodes them and a slice reads them. */
+interface LevelsAndValues {
   /** Definition levels; null when every entry is defined (= maxDef). */
   def: ArrayLike<number> | null;
   /** Repetition levels; null for a column that is not repeated (every entry starts a row). */
@@ -131,6 +128,13 @@ interface LeafSlice {
   /** Values, or indexes into `dictionary` when that is set. */
   values: ArrayLike<unknown>;
   dictionary: ArrayLike<unknown> | null;
+}
+
+/**
+ * The levels and values of one leaf column for the rows of the current slice: entries
+ * [i, end) of `def`/`rep` and values from `vi` on. Readers advance `i` and `vi` as they consume.
+ */
+interface LeafSlice extends LevelsAndValues {
   i: number;
   end: number;
   vi: number;
@@ -308,11 +312,7 @@ function compileReader(path: SchemaTree[], sliceOf: (leaf: SchemaTree) => LeafSl
  * compact, since one page can hold hundreds of thousands of rows of a low-entropy column: levels
  * in typed arrays, dictionary-encoded values as indexes.
  */
-interface DecodedPage {
-  def: ArrayLike<number> | null;
-  rep: ArrayLike<number> | null;
-  values: ArrayLike<unknown>;
-  dictionary: ArrayLike<unknown> | null;
+interface DecodedPage extends LevelsAndValues {
   count: number;
 }
 

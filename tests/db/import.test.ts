@@ -230,6 +230,10 @@ describe("record pages and filters", () => {
     const inOrder: number[] = [];
     for await (const r of streamRecords(db.pool, datasetId)) inOrder.push(r.index);
     expect(inOrder).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    // a property name with a quote is a literal, not SQL; no record has it, so index order
+    const byQuoted: number[] = [];
+    for await (const r of streamRecords(db.pool, datasetId, { sort: { by: "it's", order: "asc" } })) byQuoted.push(r.index);
+    expect(byQuoted).toEqual(inOrder);
   });
 
   it("rebuilds the indexes a dataset lacks when asked at start", async () => {
