@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DROP_REASON_LIST, DROP_REASONS } from "./drop-reasons";
 import { PrepareError, RecordFormattingError } from "./errors";
-import { prepareForTraining, sampleKey, type PrepareInput } from "./prepare-for-training";
+import { prepareForTraining, type PrepareInput } from "./prepare-for-training";
+import { SampleSet } from "./sample-set";
 import { parseTrainingTask } from "./tasks/schema";
 import { dataset, discarded, draft, pages, question, record, submitted } from "./test-helpers";
 import type { StoredRecord } from "../feedback/schema";
@@ -48,8 +49,8 @@ describe("prepareForTraining", () => {
     expect(DROP_REASON_LIST.every((r) => out.meta.dropped[r].count === 0)).toBe(true);
   });
 
-  it("the duplicate key is exact: equal iff deeply equal, whatever the texts contain", () => {
-    const keys = [
+  it("the duplicate set is exact: equal iff deeply equal, whatever the texts contain", () => {
+    const samples = [
       { text: "a\u0000b", label: "c" },
       { text: "a", label: "b\u0000c" },
       { text: "a", label: "b" },
@@ -57,11 +58,24 @@ describe("prepareForTraining", () => {
       { text: "", label: "b" },
       { text: "a", label: ["b"] },
       { text: "a", label: ["b", "c"] },
+      { text: "a", label: ["b,c"] },
       { texts: ["1", "2"], label: 1 },
       { texts: ["1", "2"], label: "1" },
-    ].map(sampleKey);
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(sampleKey({ text: "a\u0000b", label: ["x"] })).toBe(sampleKey({ text: "a\u0000b", label: ["x"] }));
+      { texts: ["1", "2"] },
+    ];
+    const set = new SampleSet();
+    expect(samples.map((s) => set.add(s))).toEqual(samples.map(() => true));
+    expect(samples.map((s) => set.add(structuredClone(s)))).toEqual(samples.map(() => false));
+  });
+
+  it("samples that share a text stay apart unless deeply equal", () => {
+    const set = new SampleSet(); // these samples all share one bucket
+    expect(set.add({ text: "x", label: "a" })).toBe(true);
+    expect(set.add({ text: "y", label: "a" })).toBe(true);
+    expect(set.add({ text: "y", label: ["a"] })).toBe(true);
+    expect(set.add({ text: "y", label: "a" })).toBe(false);
+    expect(set.add({ text: "y", label: ["a"] })).toBe(false);
+    expect(set.add({ text: "x", label: "a" })).toBe(false);
   });
 
   it("disagreement rows of one record are deduplicated too (Argilla dedups after the explode)", async () => {

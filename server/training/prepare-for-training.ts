@@ -9,6 +9,7 @@ import { PrepareError, RecordFormattingError } from "./errors";
 import { createPlan, isMultiLabelSample, matchesFilter, type FilterBy, type Plan } from "./pipeline";
 import type { LabelSpace } from "./prepare/labels";
 import type { Framework, FrameworkOptions, Row } from "./prepare/types";
+import { SampleSet } from "./sample-set";
 import { resolveSplitSizes, splitRows } from "./split";
 import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
@@ -76,7 +77,7 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       if (entry.recordIds.length < MAX_LISTED_IDS) entry.recordIds.push(recordId);
     };
     const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
-    const seen = plan.task.dedup ? new Set<string>() : undefined;
+    const seen = plan.task.dedup ? new SampleSet() : undefined;
     const consistency = input.task.mode === "function" ? new ConsistencyCheck() : undefined;
     const openLabels = plan.task.labels !== undefined && plan.task.labels.names === null;
     let labels = openLabels ? undefined : plan.labelSpace(() => []);
@@ -156,42 +157,15 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
 }
 
 /** Argilla's drop_duplicates: identical samples (deep equality) after the first are removed in place. */
-function removeDuplicates(samples: (Sample | undefined)[], seen: Set<string>): number {
+function removeDuplicates(samples: (Sample | undefined)[], seen: SampleSet): number {
   let removed = 0;
   for (let k = 0; k < samples.length; k++) {
-    const key = sampleKey(samples[k]);
-    if (seen.has(key)) {
+    if (!seen.add(samples[k])) {
       samples[k] = undefined;
       removed++;
-    } else {
-      seen.add(key);
     }
   }
   return removed;
-}
-
-/**
- * A key equal for two samples of one task iff they are deeply equal: the leaves in order, each
- * ended by NUL (samples of a task share one structure, so field names are not needed). Several
- * times cheaper than JSON.stringify on 100k-sample datasets. Leaves that could be ambiguous
- * (containing NUL, or starting with a marker) are JSON-encoded behind a marker.
- */
-export function sampleKey(value: unknown): string {
-  if (typeof value === "string") {
-    const code = value.charCodeAt(0);
-    return code > 3 && !value.includes("\u0000") ? value + "\u0000" : "\u0001" + JSON.stringify(value) + "\u0000";
-  }
-  if (Array.isArray(value)) {
-    let key = `\u0002${value.length}\u0000`;
-    for (const item of value) key += sampleKey(item);
-    return key;
-  }
-  if (typeof value === "object" && value !== null) {
-    let key = "";
-    for (const field in value) key += sampleKey((value as Record<string, unknown>)[field]);
-    return key;
-  }
-  return `\u0003${String(value)}\u0000`; // numbers
 }
 
 function buildMeta(
