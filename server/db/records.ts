@@ -198,7 +198,18 @@ export async function getRecord(db: pg.Pool, datasetId: number, index: number): 
  * Every record of a dataset in sort order, for a full prepare: one binary COPY (one snapshot,
  * streamed with backpressure, no per-page queries and no driver-side column parsing).
  */
-export async function* streamRecords(db: pg.Pool, datasetId: number, query: { sort?: RecordSort; signal?: AbortSignal } = {}): AsyncGenerator<BrowsedRecord> {
+export interface StreamQuery {
+  sort?: RecordSort;
+  signal?: AbortSignal;
+  /**
+   * "fields-and-responses" leaves metadata, suggestions and vectors in the database (records
+   * carry `{}`, `[]` and no vectors): what default and template tasks read, and parsing the
+   * rest is most of a full read's cost.
+   */
+  parts?: "all" | "fields-and-responses";
+}
+
+export async function* streamRecords(db: pg.Pool, datasetId: number, query: StreamQuery = {}): AsyncGenerator<BrowsedRecord> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   query.signal?.throwIfAborted();
   const annotators = await listAnnotators(db, datasetId);
@@ -231,7 +242,8 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: { so
     // picks when other datasets share the table.
     await client.query("BEGIN READ ONLY");
     await client.query("SET LOCAL random_page_cost = 1.1");
-    const stream = client.query(copyTo(`COPY (SELECT ${RECORD_COLUMNS} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY ${orderBy}) TO STDOUT (FORMAT binary)`));
+    const columns = query.parts === "fields-and-responses" ? "r.idx, r.external_id, r.fields, '{}'::jsonb, NULL, r.responses, '[]'::json" : RECORD_COLUMNS;
+    const stream = client.query(copyTo(`COPY (SELECT ${columns} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY ${orderBy}) TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) {
       query.signal?.throwIfAborted();
       reader.push(chunk as Buffer);

@@ -25,6 +25,7 @@ export {
   type ResponsesMode,
   type FormattingFunc,
 } from "./tasks/schema";
+export { readsWholeRecord } from "./tasks";
 export { tasksAvailableFor, type DatasetTaskOptions, type TaskAvailability, type ModeAvailability } from "./available";
 export type { SlotInfo } from "./tasks/definition";
 export { frameworksFor, FRAMEWORKS, type Framework, type FrameworkOptions, type Row } from "./prepare";

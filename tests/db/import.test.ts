@@ -236,6 +236,18 @@ describe("record pages and filters", () => {
     expect(byQuoted).toEqual(inOrder);
   });
 
+  it("streams only fields and responses when asked, in the same order", async () => {
+    const whole: Awaited<ReturnType<typeof getRecord>>[] = [];
+    for await (const r of streamRecords(db.pool, datasetId, { sort: { by: "source", order: "desc" } })) whole.push(r);
+    let k = 0;
+    for await (const r of streamRecords(db.pool, datasetId, { sort: { by: "source", order: "desc" }, parts: "fields-and-responses" })) {
+      const { metadata: _m, suggestions: _s, vectors: _v, ...rest } = whole[k++]!;
+      expect(r).toEqual({ ...rest, metadata: {}, suggestions: [] });
+    }
+    expect(k).toBe(60);
+    expect(Object.keys(whole[0]!.metadata)).toContain("source"); // the full read does carry them
+  });
+
   it("rebuilds the indexes a dataset lacks when asked at start", async () => {
     const exists = async (name: string) => (await db.pool.query("SELECT to_regclass($1) IS NOT NULL AS e", [name])).rows[0].e;
     await db.pool.query(`DROP INDEX ${facetsIndexName(datasetId)}`);

@@ -11,6 +11,8 @@ import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/imports";
 import { createCaller } from "../../server/api/root";
+import { prepareDataset } from "../../server/prepare-dataset";
+import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 
 const run = promisify(execFile);
@@ -64,7 +66,7 @@ function row(i: number) {
     "preference-suggestion": null,
     "preference-suggestion-metadata": { type: null, score: null, agent: null },
     external_id: null,
-    metadata: "{}",
+    metadata: JSON.stringify({ batch: i % 3 }),
   };
 }
 
@@ -143,6 +145,12 @@ describe("training procedures", () => {
     expect(result.dropped!.ambiguous_ranking.count).toBe(1);
     expect(result.dropped!.no_submitted_responses.recordIds).toEqual(["5"]);
     expect(result.report!.rows.total).toBe(10);
+  });
+
+  it("a formatting function's full prepare sees each record's metadata", async () => {
+    const task = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { return sample.prompt + ' ' + sample.metadata; }" } };
+    const { prepared } = await prepareDataset(db, "it-prefs", { task: parseTrainingTask(task), framework: "trl" });
+    expect(prepared.train.slice(0, 2)).toEqual([{ id: "0", text: 'question 0? {"batch": 0}' }, { id: "1", text: 'question 1? {"batch": 1}' }]);
   });
 
   it("studio prepare writes exactly the previewed rows", async () => {

@@ -34,4 +34,13 @@ export function compileTask<K extends TaskKind>(
   return definition.compile(task, indexDataset(settings), options);
 }
 
+/**
+ * Whether a task reads more of a record than its fields and responses: only a formatting
+ * function does (Argilla's sample carries metadata, suggestions and vectors). Full reads for the
+ * other modes leave those parts in the database.
+ */
+export function readsWholeRecord(task: TrainingTask): boolean {
+  return task.mode === "function";
+}
+
 export type { TrainingTask };
