@@ -35,7 +35,7 @@ const commands: Record<string, Command> = {
       const { importFromPath } = await import("../server/imports");
       const bar = progressBar("Importing");
       const summary = await withDatabase((db) =>
-        importFromPath(db.pool, path.resolve(positionals[0]), { name: values.name, onProgress: (p) => bar.update(p.rowsRead, p.totalRows) }),
+        importFromPath(db.bulk, path.resolve(positionals[0]), { name: values.name, onProgress: (p) => bar.update(p.rowsRead, p.totalRows) }),
       );
       bar.done();
       if (!ctx.json) ctx.out(`Imported "${summary.dataset}": ${summary.records} records, ${summary.responses} responses, ${summary.suggestions} suggestions, ${summary.annotators} annotators`);

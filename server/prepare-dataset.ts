@@ -6,14 +6,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type pg from "pg";
-import type { PrismaClient } from "@prisma/client";
+import type { Database } from "./db/client";
 import { getDataset, type DatasetDetail } from "./db/datasets";
 import { listRecords, listRecordsByIndexes, streamRecords, type BrowsedRecord } from "./db/records";
 import type { RecordCursor, RecordSort } from "./feedback/record-query";
 import {
   formatRecordsPage,
   prepareForTraining,
+  readsWholeRecord,
   type FilterBy,
   type Framework,
   type FrameworkOptions,
@@ -38,10 +38,7 @@ export interface PrepareOptions {
   signal?: AbortSignal;
 }
 
-interface Db {
-  pool: pg.Pool;
-  prisma: PrismaClient;
-}
+type Db = Pick<Database, "pool" | "bulk" | "prisma">;
 
 export async function prepareDataset(db: Db, datasetName: string, options: PrepareOptions): Promise<{ dataset: DatasetDetail; prepared: PreparedData }> {
   const dataset = await getDataset(db.prisma, datasetName);
@@ -49,7 +46,11 @@ export async function prepareDataset(db: Db, datasetName: string, options: Prepa
     settings: dataset.settings,
     task: options.task,
     framework: options.framework,
-    records: streamRecords(db.pool, dataset.id, { sort: options.sortBy, signal: options.signal }),
+    records: streamRecords(db.bulk, dataset.id, {
+      sort: options.sortBy,
+      signal: options.signal,
+      parts: readsWholeRecord(options.task) ? "all" : "fields-and-responses",
+    }),
     trainSize: options.trainSize,
     testSize: options.testSize,
     seed: options.seed,

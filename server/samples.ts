@@ -19,7 +19,7 @@ export async function importSamplesIfEmpty(db: Database, log: (line: string) => 
   if ((await db.prisma.dataset.count()) > 0) return 0;
   let imported = 0;
   for (const folder of sampleFolders()) {
-    const summary = await importFromPath(db.pool, folder, { name: path.basename(folder) });
+    const summary = await importFromPath(db.bulk, folder, { name: path.basename(folder) });
     log(`Imported sample ${summary.dataset}: ${summary.records} records, ${summary.responses} responses`);
     imported++;
   }

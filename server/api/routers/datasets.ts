@@ -21,7 +21,7 @@ export const datasetsRouter = router({
   /** Import from a path on the server (a folder or a .zip). */
   importFromPath: procedure
     .input(z.object({ path: z.string().min(1), name: datasetName.optional() }))
-    .mutation(({ ctx, input }) => ({ importId: startImport(ctx.db.pool, input.path, { name: input.name }) })),
+    .mutation(({ ctx, input }) => ({ importId: startImport(ctx.db.bulk, input.path, { name: input.name }) })),
 
   /** Import files uploaded through /api/uploads/<uploadId>/... */
   importUpload: procedure
@@ -29,7 +29,7 @@ export const datasetsRouter = router({
     .mutation(({ ctx, input }) => {
       const folder = uploadFolder(input.uploadId);
       if (!folder) throw new TRPCError({ code: "NOT_FOUND", message: "That upload does not exist (or was already imported)." });
-      return { importId: startImport(ctx.db.pool, folder.path, { name: input.name || folder.suggestedName, onFinish: () => removeUpload(input.uploadId) }) };
+      return { importId: startImport(ctx.db.bulk, folder.path, { name: input.name || folder.suggestedName, onFinish: () => removeUpload(input.uploadId) }) };
     }),
 
   importStatus: procedure.input(z.object({ importId: z.string() })).query(({ input }) => {
