@@ -176,17 +176,39 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
   };
 }
 
-/** Counts matching records, up to `cap` (a count over a million rows is not worth waiting for). */
+/**
+ * Counts matching records, up to `cap` (a count over a million rows is not worth waiting for).
+ * Under the LIMIT the planner walks the records in index order and tests each one. For a search
+ * alone that recomputes every record's text vector (~20 µs each: 3.3 s to count 100k matches of a
+ * common word), so a search-only count turns index scans off and counts a bitmap of the search
+ * index's matches instead (0.3 s). With other filters the walk stays: they narrow the rows whose
+ * vector is computed, and reading every search match first was slower there (1.5 s against 0.5 s).
+ */
 export async function countRecords(db: pg.Pool, datasetId: number, filter: RecordFilter, cap = 100_000): Promise<{ count: number; capped: boolean }> {
   const sql = new SqlBuilder();
   sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
   applyFilter(sql, filter);
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM record r WHERE ${sql.where.join(" AND ")} LIMIT ${sql.param(cap + 1)}) m`,
-    sql.params,
-  );
-  const n = rows[0].n;
+  const text = `SELECT count(*) AS n FROM (SELECT 1 FROM record r WHERE ${sql.where.join(" AND ")} LIMIT ${sql.param(cap + 1)}) m`;
+  const searchOnly = Boolean(filter.search?.trim()) && sql.where.length === 2;
+  const n = searchOnly ? await inTransaction(db, "SET LOCAL enable_indexscan = off", text, sql.params) : (await db.query<{ n: number }>(text, sql.params)).rows[0].n;
   return { count: Math.min(n, cap), capped: n > cap };
+}
+
+/** Runs one counting query after a SET LOCAL, in a read-only transaction of its own. */
+async function inTransaction(db: pg.Pool, setting: string, text: string, params: unknown[]): Promise<number> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query(setting);
+    const { rows } = await client.query<{ n: number }>(text, params);
+    await client.query("COMMIT");
+    return rows[0].n;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export async function getRecord(db: pg.Pool, datasetId: number, index: number): Promise<BrowsedRecord | null> {

@@ -205,6 +205,10 @@ describe("record pages and filters", () => {
     expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 10, max: 12 } } } })).toEqual([10, 11, 12]);
     expect(await indexes({ limit: 3, filter: { search: "cherry" } })).toEqual([2, 7, 12]);
     expect(await indexes({ limit: 3, filter: { search: "cherry", metadataTerms: { source: ["mail"] } } })).toEqual([7, 17, 27]);
+    // a search alone is counted from its index (in a transaction of its own), with other filters by the walk
+    expect(await countRecords(db.pool, datasetId, { search: "cherry" })).toEqual({ count: 12, capped: false });
+    expect(await countRecords(db.pool, datasetId, { search: "cherry", metadataTerms: { source: ["mail"] } }, 5)).toEqual({ count: 5, capped: true });
+    expect(await countRecords(db.pool, datasetId, { search: "cherry", metadataTerms: { source: ["mail"] } })).toEqual({ count: 6, capped: false });
   });
 
   it("sorts by a metadata value with a stable keyset, both directions", async () => {
