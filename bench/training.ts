@@ -61,22 +61,31 @@ async function main() {
       ["classification, majority (transformers)", "bench-clf-100k", CLASSIFICATION, "transformers", "classification", clfDir],
       ["SFT template (trl)", "bench-dolly-15k", SFT, "trl", "dolly", dollyDir],
     ] as const) {
-      const started = performance.now();
-      const { prepared } = await prepareDataset(db, dataset, { task, framework });
-      const seconds = (performance.now() - started) / 1000;
-      const records = prepared.meta.counts.records;
+      // The studio prepares in a long-running server: the first run of a process (compiling the
+      // code paths, a cold buffer cache) is shown, and the ratio uses the median of 3 runs after it.
+      const runs: number[] = [];
+      let prepared: Awaited<ReturnType<typeof prepareDataset>>["prepared"] | undefined;
+      for (let run = 0; run < 4; run++) {
+        const started = performance.now();
+        prepared = (await prepareDataset(db, dataset, { task, framework })).prepared;
+        runs.push((performance.now() - started) / 1000);
+      }
+      const [first, ...warm] = runs;
+      const seconds = warm.sort((a, b) => a - b)[1]!;
+      const records = prepared!.meta.counts.records;
       const argilla = argillaSeconds(kind, dir);
       prepareRows.push([
         label,
         records,
-        prepared.train.length,
+        prepared!.train.length,
+        first!,
         seconds,
         Math.round(records / seconds),
         argilla === null ? "not run" : `${Math.round(records / argilla)}/s`,
         argilla === null ? "–" : `${(argilla / seconds).toFixed(1)}×`,
       ]);
     }
-    printTable("prepare_for_training end to end from the database", ["task", "records", "rows", "seconds", "records/s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
+    printTable("prepare_for_training end to end from the database", ["task", "records", "rows", "first run, s", "median of 3 after, s", "records/s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
 
     const previewRows: (string | number)[][] = [];
     const datasets = [["bench-clf-100k", 100_000]] as [string, number][];
