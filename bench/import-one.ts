@@ -13,7 +13,7 @@ async function main() {
   const summary = await importFromPath(db.pool, exportPath, { name, indexes: "later" });
   const seconds = (performance.now() - started) / 1000;
   const indexStarted = performance.now();
-  await buildDatasetIndexes(db.pool, summary.datasetId, (await getDataset(db.prisma, name)).settings);
+  await buildDatasetIndexes(db.pool, summary.datasetId, (await getDataset(db.pool, name)).settings);
   const indexSeconds = (performance.now() - indexStarted) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);

@@ -18,7 +18,7 @@ async function main() {
   try {
     for (const { format, dir } of exports) {
       const name = `bench-import-${format}`;
-      if (await findDataset(bench.db.prisma, name)) await deleteDataset(bench.db.prisma, name);
+      if (await findDataset(bench.db.pool, name)) await deleteDataset(bench.db, name);
       await bench.db.pool.query("VACUUM ANALYZE"); // start each run from the same state
       const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "bench", "import-one.ts"), dir, name], {
         env: { ...process.env, DATABASE_URL: bench.url },

@@ -33,7 +33,7 @@ const SFT = parseTrainingTask({
 
 async function ensureImported(db: Database, name: string, kind: "classification" | "dolly", records: number): Promise<string> {
   const dir = generatedExport(kind, records, "jsonl");
-  if (!(await findDataset(db.prisma, name))) await importFromPath(db.pool, dir, { name });
+  if (!(await findDataset(db.pool, name))) await importFromPath(db.pool, dir, { name });
   return dir;
 }
 
@@ -89,7 +89,7 @@ async function main() {
 
     const previewRows: (string | number)[][] = [];
     const datasets = [["bench-clf-100k", 100_000]] as [string, number][];
-    if (await findDataset(db.prisma, "bench-import-jsonl")) datasets.push(["bench-import-jsonl", 1_000_000]);
+    if (await findDataset(db.pool, "bench-import-jsonl")) datasets.push(["bench-import-jsonl", 1_000_000]);
     for (const [name, size] of datasets) {
       const times: number[] = [];
       for (let i = 0; i < 200; i++) {

@@ -46,7 +46,7 @@ const commands: Record<string, Command> = {
     usage: "studio datasets [--json]",
     async run(_args, ctx) {
       const { listDatasets } = await import("../server/db/datasets");
-      const datasets = await withDatabase((db) => listDatasets(db.prisma));
+      const datasets = await withDatabase((db) => listDatasets(db.pool));
       if (!ctx.json) {
         if (datasets.length === 0) ctx.out("No datasets yet: `studio import <path>`");
         for (const d of datasets) ctx.out(`${d.name}\t${d.recordCount} records\t${d.annotatorCount} annotators\t${d.questionCount} questions\timported ${d.importedAt.toISOString()}`);
@@ -64,7 +64,7 @@ const commands: Record<string, Command> = {
       const { getDataset } = await import("../server/db/datasets");
       const { listRecords } = await import("../server/db/records");
       const page = await withDatabase(async (db) => {
-        const dataset = await getDataset(db.prisma, positionals[0]);
+        const dataset = await getDataset(db.pool, positionals[0]);
         return listRecords(db.pool, dataset.id, { limit });
       });
       if (!ctx.json) {

@@ -41,7 +41,7 @@ export interface PrepareOptions {
 type Db = Pick<Database, "pool" | "bulk" | "prisma">;
 
 export async function prepareDataset(db: Db, datasetName: string, options: PrepareOptions): Promise<{ dataset: DatasetDetail; prepared: PreparedData }> {
-  const dataset = await getDataset(db.prisma, datasetName);
+  const dataset = await getDataset(db.pool, datasetName);
   const prepared = await prepareForTraining({
     settings: dataset.settings,
     task: options.task,
@@ -76,7 +76,7 @@ export interface PreviewOptions {
 }
 
 export async function previewDataset(db: Db, datasetName: string, options: PreviewOptions) {
-  const dataset = await getDataset(db.prisma, datasetName);
+  const dataset = await getDataset(db.pool, datasetName);
   let records: BrowsedRecord[];
   let nextCursor: RecordCursor | null = null;
   if (options.indexes) {

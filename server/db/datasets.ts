@@ -1,4 +1,8 @@
-/** Dataset reads and deletion (Prisma; these are small queries). */
+/**
+ * Dataset reads (plain pg: every procedure looks its dataset up, and a Prisma query cost 1.6 ms of
+ * CPU where this one costs 0.4 ms) and deletion (Prisma, a rare operation).
+ */
+import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
 import { MAX_SORT_INDEXES, metadataIndexName, facetsIndexName, searchIndexName } from "./dataset-indexes";
@@ -19,7 +23,21 @@ export interface DatasetDetail extends DatasetSummary {
   settings: DatasetSettings;
 }
 
-type DatasetRow = Awaited<ReturnType<PrismaClient["dataset"]["findFirstOrThrow"]>>;
+interface DatasetRow {
+  id: number;
+  name: string;
+  source: string | null;
+  record_count: number;
+  response_count: number;
+  suggestion_count: number;
+  annotator_count: number;
+  settings: unknown;
+  imported_at: Date;
+}
+
+// imported_at is a timestamp without zone written by the server's clock (DEFAULT CURRENT_TIMESTAMP,
+// in the session time zone); read as timestamptz it comes back as the right instant.
+const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at";
 
 function toDetail(row: DatasetRow): DatasetDetail {
   const settings = datasetSettingsSchema.parse(row.settings);
@@ -27,27 +45,27 @@ function toDetail(row: DatasetRow): DatasetDetail {
     id: row.id,
     name: row.name,
     source: row.source,
-    recordCount: row.recordCount,
-    responseCount: row.responseCount,
-    suggestionCount: row.suggestionCount,
-    annotatorCount: row.annotatorCount,
+    recordCount: row.record_count,
+    responseCount: row.response_count,
+    suggestionCount: row.suggestion_count,
+    annotatorCount: row.annotator_count,
     questionCount: settings.questions.length,
-    importedAt: row.importedAt,
+    importedAt: row.imported_at,
     settings,
   };
 }
 
-export async function listDatasets(prisma: PrismaClient): Promise<DatasetSummary[]> {
-  const rows = await prisma.dataset.findMany({ orderBy: { importedAt: "desc" } });
+export async function listDatasets(db: pg.Pool): Promise<DatasetSummary[]> {
+  const { rows } = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM dataset ORDER BY imported_at DESC`);
   return rows.map((row) => {
     const { settings: _settings, ...summary } = toDetail(row);
     return summary;
   });
 }
 
-export async function findDataset(prisma: PrismaClient, name: string): Promise<DatasetDetail | null> {
-  const row = await prisma.dataset.findUnique({ where: { name } });
-  return row ? toDetail(row) : null;
+export async function findDataset(db: pg.Pool, name: string): Promise<DatasetDetail | null> {
+  const { rows } = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM dataset WHERE name = $1`, [name]);
+  return rows[0] ? toDetail(rows[0]) : null;
 }
 
 export class DatasetNotFoundError extends Error {
@@ -57,18 +75,18 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
-export async function getDataset(prisma: PrismaClient, name: string): Promise<DatasetDetail> {
-  const dataset = await findDataset(prisma, name);
+export async function getDataset(db: pg.Pool, name: string): Promise<DatasetDetail> {
+  const dataset = await findDataset(db, name);
   if (!dataset) throw new DatasetNotFoundError(name);
   return dataset;
 }
 
 /** Records have no foreign key (see schema.prisma): delete them here, with the dataset and its indexes. */
-export async function deleteDataset(prisma: PrismaClient, name: string): Promise<void> {
-  const dataset = await getDataset(prisma, name);
+export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient }, name: string): Promise<void> {
+  const dataset = await getDataset(db.pool, name);
   const indexes = [searchIndexName(dataset.id), facetsIndexName(dataset.id), ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => metadataIndexName(dataset.id, i))];
   // Deleting a million records takes longer than Prisma's default 5 s transaction timeout.
-  await prisma.$transaction(
+  await db.prisma.$transaction(
     async (tx) => {
       await tx.record.deleteMany({ where: { datasetId: dataset.id } });
       await tx.dataset.delete({ where: { id: dataset.id } });

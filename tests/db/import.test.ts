@@ -85,7 +85,7 @@ describe("import into PostgreSQL", () => {
     const summary = await importFromPath(db.pool, await writeExport(30), { name: "it-basic" });
     // 30 rows × 2 responses + 10 rows (0,3,…,27) with a third = 70; suggestions on rows 0,4,…,28 = 8
     expect(summary).toMatchObject({ dataset: "it-basic", records: 30, responses: 70, suggestions: 8, annotators: 3 });
-    const dataset = (await findDataset(db.prisma, "it-basic"))!;
+    const dataset = (await findDataset(db.pool, "it-basic"))!;
     expect(dataset.recordCount).toBe(30);
     expect(dataset.settings.questions[0].name).toBe("label");
     const record = (await getRecord(db.pool, dataset.id, 3))!;
@@ -119,15 +119,15 @@ describe("import into PostgreSQL", () => {
   });
 
   it("leaves nothing behind when a row is bad, and names file, line and column", async () => {
-    const before = (await listDatasets(db.prisma)).length;
+    const before = (await listDatasets(db.pool)).length;
     const counts = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM annotator) AS a");
     // 12,000 rows: more than two COPY batches are written before line 11,000 fails
     const dir = await writeExport(12_000, (lines) => {
       lines[10_999] = JSON.stringify({ ...row(10_999), label: [{ user_id: U1, value: "maybe", status: "submitted" }] });
     });
     await expect(importFromPath(db.pool, dir, { name: "it-bad" })).rejects.toThrow(/data\/train\.jsonl line 11000, column "label".*maybe/);
-    expect((await listDatasets(db.prisma)).length).toBe(before);
-    expect(await findDataset(db.prisma, "it-bad")).toBeNull();
+    expect((await listDatasets(db.pool)).length).toBe(before);
+    expect(await findDataset(db.pool, "it-bad")).toBeNull();
     const after = await db.pool.query("SELECT (SELECT count(*) FROM record) AS r, (SELECT count(*) FROM annotator) AS a");
     expect(after.rows[0]).toEqual(counts.rows[0]);
   });
@@ -135,13 +135,13 @@ describe("import into PostgreSQL", () => {
   it("refuses a second dataset with the same name without touching the first", async () => {
     await importFromPath(db.pool, await writeExport(5), { name: "it-dup" });
     await expect(importFromPath(db.pool, await writeExport(7), { name: "it-dup" })).rejects.toThrow(/already exists/);
-    expect((await findDataset(db.prisma, "it-dup"))!.recordCount).toBe(5);
+    expect((await findDataset(db.pool, "it-dup"))!.recordCount).toBe(5);
   });
 
   it("deletes a dataset with all its rows", async () => {
     await importFromPath(db.pool, await writeExport(5), { name: "it-delete" });
-    const id = (await findDataset(db.prisma, "it-delete"))!.id;
-    await deleteDataset(db.prisma, "it-delete");
+    const id = (await findDataset(db.pool, "it-delete"))!.id;
+    await deleteDataset(db, "it-delete");
     const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) AS n", [id]);
     expect(left.rows[0].n).toBe(0);
   });
@@ -151,7 +151,7 @@ describe("record pages and filters", () => {
   let datasetId: number;
   beforeAll(async () => {
     await importFromPath(db.pool, await writeExport(60), { name: "it-filters" });
-    datasetId = (await findDataset(db.prisma, "it-filters"))!.id;
+    datasetId = (await findDataset(db.pool, "it-filters"))!.id;
   });
 
   const indexes = async (query: Parameters<typeof listRecords>[2]) => (await listRecords(db.pool, datasetId, query)).records.map((r) => r.index);

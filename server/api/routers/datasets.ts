@@ -9,14 +9,14 @@ import { uploadFolder, removeUpload } from "../../uploads";
 const datasetName = z.string().min(1).max(200);
 
 export const datasetsRouter = router({
-  list: procedure.query(({ ctx }) => listDatasets(ctx.db.prisma)),
+  list: procedure.query(({ ctx }) => listDatasets(ctx.db.pool)),
 
   get: procedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => {
-    const dataset = await getDataset(ctx.db.prisma, input.name);
+    const dataset = await getDataset(ctx.db.pool, input.name);
     return { ...dataset, annotators: await listAnnotators(ctx.db.pool, dataset.id) };
   }),
 
-  delete: procedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db.prisma, input.name)),
+  delete: procedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db, input.name)),
 
   /** Import from a path on the server (a folder or a .zip). */
   importFromPath: procedure

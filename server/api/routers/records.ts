@@ -19,17 +19,17 @@ export const recordsRouter = router({
       }),
     )
     .query(async ({ ctx, input }) => {
-      const dataset = await getDataset(ctx.db.prisma, input.dataset);
+      const dataset = await getDataset(ctx.db.pool, input.dataset);
       return listRecords(ctx.db.pool, dataset.id, input);
     }),
 
   count: procedure.input(z.object({ dataset: datasetName, filter: recordFilterSchema.default({}) })).query(async ({ ctx, input }) => {
-    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    const dataset = await getDataset(ctx.db.pool, input.dataset);
     return countRecords(ctx.db.pool, dataset.id, input.filter);
   }),
 
   get: procedure.input(z.object({ dataset: datasetName, index: z.number().int().nonnegative() })).query(async ({ ctx, input }) => {
-    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    const dataset = await getDataset(ctx.db.pool, input.dataset);
     const record = await getRecord(ctx.db.pool, dataset.id, input.index);
     if (!record) throw new TRPCError({ code: "NOT_FOUND", message: `Dataset "${input.dataset}" has no record ${input.index}` });
     return record;

@@ -41,7 +41,7 @@ function checkFramework(task: TrainingTask, framework: string) {
 
 export const trainingRouter = router({
   options: procedure.input(z.object({ dataset: datasetName })).query(async ({ ctx, input }) => {
-    const dataset = await getDataset(ctx.db.prisma, input.dataset);
+    const dataset = await getDataset(ctx.db.pool, input.dataset);
     return {
       ...tasksAvailableFor(dataset.settings),
       frameworks: Object.fromEntries(TASK_KINDS.map((kind) => [kind, frameworksFor(kind)])),
