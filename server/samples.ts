@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "./db/client";
+import { listDatasets } from "./db/datasets";
 import { importFromPath } from "./imports";
 
 export const SAMPLES_DIR = path.resolve(process.cwd(), "samples");
@@ -16,7 +17,7 @@ export function sampleFolders(dir = SAMPLES_DIR): string[] {
 }
 
 export async function importSamplesIfEmpty(db: Database, log: (line: string) => void = () => {}): Promise<number> {
-  if ((await db.prisma.dataset.count()) > 0) return 0;
+  if ((await listDatasets(db.pool)).length > 0) return 0;
   let imported = 0;
   for (const folder of sampleFolders()) {
     const summary = await importFromPath(db.bulk, folder, { name: path.basename(folder) });
