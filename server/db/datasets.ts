@@ -75,10 +75,32 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
+/**
+ * Every procedure looks its dataset up by name, and a dataset never changes after its import:
+ * only deleting or importing one changes what a name means. This process forgets a name as soon
+ * as it does either; an entry lives 2 s, which bounds how long a change made by another process
+ * (the CLI) goes unseen. The lookup was a quarter of a records page's Node CPU.
+ */
+const LOOKUP_TTL_MS = 2_000;
+const lookups = new Map<string, { dataset: DatasetDetail; at: number }>();
+const lookupKey = (db: pg.Pool, name: string) => `${db.options.connectionString ?? ""}\u0000${name}`;
+
 export async function getDataset(db: pg.Pool, name: string): Promise<DatasetDetail> {
+  const key = lookupKey(db, name);
+  const cached = lookups.get(key);
+  if (cached && performance.now() - cached.at < LOOKUP_TTL_MS) return cached.dataset;
   const dataset = await findDataset(db, name);
-  if (!dataset) throw new DatasetNotFoundError(name);
+  if (!dataset) {
+    lookups.delete(key);
+    throw new DatasetNotFoundError(name);
+  }
+  lookups.set(key, { dataset, at: performance.now() });
   return dataset;
+}
+
+/** Drops what this process remembers about a dataset name (after deleting or importing it). */
+export function forgetDataset(name: string): void {
+  for (const key of lookups.keys()) if (key.endsWith(`\u0000${name}`)) lookups.delete(key);
 }
 
 /** Records have no foreign key (see schema.prisma): delete them here, with the dataset and its indexes. */
@@ -94,4 +116,5 @@ export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient },
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );
+  forgetDataset(name);
 }

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { DatasetSettings, FeedbackRecord } from "../feedback/schema";
 import { ImportError } from "../feedback/errors";
+import { forgetDataset } from "./datasets";
 import { recordFacets, textArrayLiteral } from "./record-facets";
 
 export interface ImportInput {
@@ -135,6 +136,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
       [datasetId, recordCount, responseCount, suggestionCount, annotatorIds.size],
     );
     await client.query("COMMIT");
+    forgetDataset(input.name);
     return { dataset: input.name, datasetId, records: recordCount, responses: responseCount, suggestions: suggestionCount, annotators: annotatorIds.size };
   } catch (error) {
     // A batch may still be on its way in: ROLLBACK must come after its last COPY, or that COPY

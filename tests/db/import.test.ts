@@ -5,7 +5,7 @@ import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/imports";
 import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { countRecords, getRecord, listAnnotators, listRecords, streamRecords } from "../../server/db/records";
-import { deleteDataset, findDataset, listDatasets } from "../../server/db/datasets";
+import { deleteDataset, findDataset, getDataset, listDatasets } from "../../server/db/datasets";
 import { makeTempDir, removeTempDirs, writeFiles, buildZip } from "../../server/feedback/test-helpers";
 
 const U1 = "11111111-1111-4111-8111-111111111111";
@@ -144,6 +144,18 @@ describe("import into PostgreSQL", () => {
     await deleteDataset(db, "it-delete");
     const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) AS n", [id]);
     expect(left.rows[0].n).toBe(0);
+  });
+
+  it("a name looked up, deleted and imported again means the new dataset at once", async () => {
+    await importFromPath(db.pool, await writeExport(5), { name: "it-again" });
+    const first = await getDataset(db.pool, "it-again"); // remembered
+    expect(await getDataset(db.pool, "it-again")).toBe(first);
+    await deleteDataset(db, "it-again");
+    await expect(getDataset(db.pool, "it-again")).rejects.toThrow('No dataset named "it-again"');
+    await importFromPath(db.bulk, await writeExport(7), { name: "it-again" }); // the other pool, as the server imports
+    const second = await getDataset(db.pool, "it-again");
+    expect(second.id).not.toBe(first.id);
+    expect(second.recordCount).toBe(7);
   });
 });
 
