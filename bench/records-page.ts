@@ -4,7 +4,7 @@
  * Target: p95 < 50 ms. Server time = the records.list procedure called as the HTTP handler calls
  * it (input validation, the dataset lookup, SQL, shaping) plus serializing its result, measured
  * around the call in the server process; HTTP parsing and sockets are not included.
- *   npx tsx bench/records-page.ts [--requests 640]
+ *   npx tsx bench/records-page.ts [--requests 2000]
  */
 import { argValue, benchDatabase, concurrently, latencyStats, printTable } from "./harness";
 import { getDataset } from "../server/db/datasets";
@@ -15,7 +15,7 @@ const DATASET = argValue("dataset", "bench-import-jsonl");
 const CLIENTS = 32;
 
 async function main() {
-  const requests = Number(argValue("requests", "640"));
+  const requests = Number(argValue("requests", "2000"));
   const bench = await benchDatabase();
   try {
     const dataset = await getDataset(bench.db.pool, DATASET);
