@@ -157,6 +157,19 @@ test("diagnostics count drops; a drop reason loads exactly its records into the 
   expect(rowsOut + dropped).toBe(100);
   expect(Number(await diagnostics.getByTestId("diag-train").textContent()) + Number(await diagnostics.getByTestId("diag-test").textContent())).toBe(rowsOut);
 
+  // Token lengths with a tokenizer.json on the server; one that cannot load is named, and the
+  // rest of the diagnostics stay.
+  const tokenizer = path.resolve(__dirname, "..", "tests", "fixtures", "word-tokenizer");
+  await diagnostics.getByLabel("Token lengths").fill(tokenizer);
+  const tokens = diagnostics.getByTestId("diag-tokens");
+  await expect(tokens).toContainText(`Text lengths (tokens, ${tokenizer})`);
+  await expect(tokens.getByRole("figure", { name: "Length of prompt in tokens" })).toBeVisible();
+  await diagnostics.getByLabel("Token lengths").fill("/no/such/tokenizer");
+  await expect(diagnostics.getByTestId("tokenizer-error")).toContainText("No tokenizer at /no/such/tokenizer");
+  await expect(diagnostics.getByTestId("diag-records")).toHaveText("100");
+  await diagnostics.getByLabel("Token lengths").fill("");
+  await expect(diagnostics.getByTestId("tokenizer-error")).toHaveCount(0);
+
   // The downloads hold the same split as the diagnostics count.
   const trainHref = await page.getByRole("link", { name: "Download train split as JSONL" }).getAttribute("href");
   const download = await page.request.get(trainHref!);

@@ -1,11 +1,13 @@
 "use client";
 /**
  * Diagnostics over the whole prepared dataset: counts, drops by reason (each one loads its
- * records into the preview), label balance, duplicates / conflicts / leakage, length histograms.
+ * records into the preview), label balance, duplicates / conflicts / leakage, length histograms in
+ * characters and, for a tokenizer on the server, in tokens.
  */
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { memo, useRef } from "react";
+import { memo, useRef, useState } from "react";
+import { DebouncedInput } from "~/components/debounced-input";
 import { formatNumber } from "~/components/format";
 import { recordHref } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
@@ -49,12 +51,12 @@ function binLabel(bin: LengthHistogram["bins"][number]): string {
 }
 
 /** A column's length histogram as vertical bars (empty bins past the longest text are left out). */
-function Histogram({ column, histogram }: { column: string; histogram: LengthHistogram }) {
+function Histogram({ column, histogram, unit }: { column: string; histogram: LengthHistogram; unit: "characters" | "tokens" }) {
   const lastUsed = histogram.bins.reduce((last, bin, i) => (bin.count > 0 ? i : last), 0);
   const bins = histogram.bins.slice(0, Math.max(lastUsed + 1, 3));
   const max = Math.max(...bins.map((b) => b.count), 1);
   return (
-    <figure className="rounded-md border border-slate-200 p-2" aria-label={`Length of ${column} in characters`}>
+    <figure className="rounded-md border border-slate-200 p-2" aria-label={`Length of ${column} in ${unit}`}>
       <figcaption className="mb-1 flex items-baseline justify-between gap-2 text-[11px]">
         <span className="font-mono font-semibold text-slate-700">{column}</span>
         <span className="tabular-nums text-slate-500">
@@ -63,7 +65,7 @@ function Histogram({ column, histogram }: { column: string; histogram: LengthHis
       </figcaption>
       <div className="flex h-20 items-end gap-1">
         {bins.map((bin) => (
-          <div key={bin.min} className="flex h-full min-w-0 flex-1 flex-col justify-end" title={`${binLabel(bin)} characters: ${bin.count} rows`}>
+          <div key={bin.min} className="flex h-full min-w-0 flex-1 flex-col justify-end" title={`${binLabel(bin)} ${unit}: ${bin.count} rows`}>
             <span className="text-center text-[9px] tabular-nums text-slate-500">{bin.count || ""}</span>
             <div className="w-full rounded-t bg-indigo-400" style={{ height: `${(bin.count / max) * 80}%`, minHeight: bin.count ? 2 : 0 }} />
           </div>
@@ -124,7 +126,15 @@ export const DiagnosticsPanel = memo(function DiagnosticsPanel({
   pending: boolean;
 }) {
   const trpc = useTRPC();
-  const input = { dataset, task, framework, ...splitInput(split), ...(crossEncoder ? { crossEncoder: true } : {}) };
+  const [tokenizer, setTokenizer] = useState("");
+  const input = {
+    dataset,
+    task,
+    framework,
+    ...splitInput(split),
+    ...(crossEncoder ? { crossEncoder: true } : {}),
+    ...(tokenizer.trim() ? { tokenizer: tokenizer.trim() } : {}),
+  };
   const diagnostics = useQuery(trpc.training.diagnostics.queryOptions(input, { placeholderData: keepPreviousData, retry: false, staleTime: 5 * 60_000 }));
   const lastGood = useRef(diagnostics.data);
   if (diagnostics.data?.report) lastGood.current = diagnostics.data;
@@ -265,7 +275,25 @@ export const DiagnosticsPanel = memo(function DiagnosticsPanel({
                 <h3 className="mb-1.5 text-xs font-semibold text-slate-700">Text lengths (characters)</h3>
                 <div className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
                   {Object.entries(report.lengths).map(([column, histogram]) => (
-                    <Histogram key={column} column={column} histogram={histogram} />
+                    <Histogram key={column} column={column} histogram={histogram} unit="characters" />
+                  ))}
+                </div>
+              </div>
+            )}
+
+            {report.tokens && Object.keys(report.tokens.lengths).length > 0 && (
+              <div data-testid="diag-tokens">
+                <h3 className="mb-1.5 text-xs font-semibold text-slate-700">
+                  Text lengths (tokens, {report.tokens.tokenizer})
+                  {report.tokens.rows < report.rows.total && (
+                    <span className="ml-1 font-normal text-slate-500">
+                      on {formatNumber(report.tokens.rows)} of {formatNumber(report.rows.total)} rows, evenly spaced
+                    </span>
+                  )}
+                </h3>
+                <div className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
+                  {Object.entries(report.tokens.lengths).map(([column, histogram]) => (
+                    <Histogram key={column} column={column} histogram={histogram} unit="tokens" />
                   ))}
                 </div>
               </div>
@@ -274,13 +302,20 @@ export const DiagnosticsPanel = memo(function DiagnosticsPanel({
         )}
         <div className="flex flex-wrap items-center gap-2 border-t border-slate-100 pt-3 text-xs text-slate-500">
           <label htmlFor="tokenizer" className="font-medium text-slate-700">
-            Token counts
+            Token lengths
           </label>
-          <select id="tokenizer" disabled className={cx(selectBase, "w-48 text-xs")} defaultValue="">
-            <option value="">choose a tokenizer</option>
-          </select>
-          <span>Token counts: choose a tokenizer (available once the Python worker lands).</span>
+          <DebouncedInput
+            id="tokenizer"
+            value={tokenizer}
+            onCommit={setTokenizer}
+            delay={500}
+            placeholder="folder with tokenizer.json, on the server"
+            spellCheck={false}
+            className={cx(selectBase, "w-80 font-mono text-xs")}
+          />
+          <span>The tokenizer.json of the model you will train (for example a downloaded Hub model's folder).</span>
         </div>
+        {data?.tokenizerError && <ErrorMessage title="The tokenizer could not be loaded" message={data.tokenizerError} testId="tokenizer-error" />}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { codePointLength } from "./code-points";
-import { createDiagnostics, diagnosePrepared, LENGTH_BINS } from "./diagnostics";
+import { createDiagnostics, diagnosePrepared, LENGTH_BINS, MAX_TOKENIZED_ROWS } from "./diagnostics";
 import { formatRecords } from "./format-records";
 import { prepareForTraining } from "./prepare-for-training";
 import { parseTrainingTask } from "./tasks/schema";
@@ -70,6 +70,27 @@ describe("createDiagnostics over preview results", () => {
     expect(codePointLength("a🦉b")).toBe(3);
   });
 
+  it("histograms token lengths with the given counter, on every k-th row", () => {
+    const words = { tokenizer: "words", count: (text: string) => text.split(" ").length };
+    const diagnostics = createDiagnostics({ task: "text_classification", framework: "setfit", tokens: { ...words, every: 2 } });
+    const texts = ["one", "two words", "now three words", "and now four words", Array.from({ length: 20 }, () => "w").join(" ")];
+    texts.forEach((text) => diagnostics.add({ split: "train", row: { text, label: "pos" } }));
+    const report = diagnostics.result();
+    // rows 0, 2 and 4: 1, 3 and 20 tokens; the character histogram still covers all 5 rows
+    expect(report.tokens!.rows).toBe(3);
+    expect(report.tokens!.tokenizer).toBe("words");
+    const text = report.tokens!.lengths.text!;
+    expect(text.bins.slice(0, 4)).toEqual([
+      { min: 0, max: 0, count: 0 },
+      { min: 1, max: 15, count: 2 },
+      { min: 16, max: 31, count: 1 },
+      { min: 32, max: 63, count: 0 },
+    ]);
+    expect([text.count, text.min, text.max, text.mean]).toEqual([3, 1, 20, 8]);
+    expect(report.lengths.text!.count).toBe(5);
+    expect(createDiagnostics({ task: "text_classification", framework: "setfit" }).result().tokens).toBeUndefined();
+  });
+
   it("counts per-record errors", () => {
     const diagnostics = createDiagnostics({ task: "supervised_fine_tuning", framework: "trl" });
     diagnostics.add({ recordId: "r0", index: 0, rows: [], error: "formatting function threw" });
@@ -95,6 +116,18 @@ describe("diagnosePrepared", () => {
     expect(report.warnings.map((w) => w.code)).toContain("leakage");
     expect(report.conflicts.inputs).toBe(10);
     expect(report.records).toEqual({ total: 20, withRows: 20, errors: 0, dropped: {} });
+  });
+
+  it("tokenizes at most MAX_TOKENIZED_ROWS rows, evenly spaced", async () => {
+    const records = Array.from({ length: 25_000 }, (_, i) => labelled(`r${i}`, `text number ${i}`, i % 2 ? "pos" : "neg"));
+    const prepared = await prepareForTraining({ settings, task, framework: "transformers", records });
+    let calls = 0;
+    const report = diagnosePrepared(prepared, undefined, { tokenizer: "words", count: (t) => (calls++, t.split(" ").length) });
+    // every 3rd of 25,000 rows (ceil(25,000 / 10,000) = 3): rows 0, 3, …, 24,999
+    expect(MAX_TOKENIZED_ROWS).toBe(10_000);
+    expect(report.tokens!.rows).toBe(8_334);
+    expect(calls).toBe(8_334);
+    expect(report.tokens!.lengths.text!.max).toBe(3);
   });
 
   it("takes record counts and drops from the prepared meta", async () => {

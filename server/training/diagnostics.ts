@@ -2,7 +2,8 @@
  * Incremental diagnostics over preview results or prepared rows: counts in/out/dropped by reason,
  * label distribution with balance warnings, duplicate and conflicting rows, train/test leakage
  * (identical inputs in both splits) and text-length histograms in characters (code points) over
- * fixed bins. Memory grows with the distinct inputs seen, nothing else.
+ * fixed bins, and in tokens when a token counter is given. Memory grows with the distinct inputs
+ * seen, nothing else.
  */
 import { codePointLength } from "./code-points";
 import { DROP_REASON_LIST, type DropReason } from "./drop-reasons";
@@ -16,6 +17,10 @@ import type { Sample } from "./tasks/types";
 
 /** Lower bounds of the length bins, in characters; the last bin is open-ended. */
 export const LENGTH_BINS = [0, 1, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
+/** Lower bounds of the token-count bins; the last bin is open-ended. */
+export const TOKEN_BINS = [0, 1, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
+/** Token counts are taken on at most this many rows (every k-th row): a tokenizer costs ~30 µs a text. */
+export const MAX_TOKENIZED_ROWS = 10_000;
 /** A class with fewer rows than this fraction of the majority class is reported. */
 export const MINORITY_CLASS_RATIO = 0.1;
 const MAX_EXAMPLES = 5;
@@ -26,6 +31,8 @@ export interface DiagnosticsOptions {
   /** Label names in id order (PreparedData.meta.id2label / FormattedPage.labels), to name ids in rows. */
   labels?: readonly string[];
   frameworkOptions?: FrameworkOptions;
+  /** Token lengths of the texts as well, for every `every`-th row (default 1: each row). */
+  tokens?: { tokenizer: string; count(text: string): number; every?: number };
 }
 
 /** A row of a split, for leakage and per-split counts. */
@@ -58,6 +65,8 @@ export interface DiagnosticsReport {
   /** Test rows whose input also appears in the train split. */
   leakage: { rows: number; examples: string[] };
   lengths: Record<string, LengthHistogram>;
+  /** Token lengths per text column, over `rows` rows (every k-th row when there are many). */
+  tokens?: { tokenizer: string; rows: number; lengths: Record<string, LengthHistogram> };
   warnings: DiagnosticsWarning[];
 }
 
@@ -81,6 +90,9 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
   const duplicates = { rows: 0, examples: [] as string[] };
   const testInputs: string[] = [];
   const lengths = new Map<string, LengthAccumulator>();
+  const tokenLengths = new Map<string, LengthAccumulator>();
+  const tokenEvery = Math.max(1, Math.floor(options.tokens?.every ?? 1));
+  let tokenizedRows = 0;
   let hasLabels = false;
 
   function addRow(row: Row, split?: "train" | "test"): void {
@@ -115,10 +127,10 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
       rowCounts.test++;
       testInputs.push(view.input);
     }
-    for (const [column, text] of view.texts) {
-      let acc = lengths.get(column);
-      if (!acc) lengths.set(column, (acc = new LengthAccumulator()));
-      acc.add(codePointLength(text));
+    for (const [column, text] of view.texts) accumulator(lengths, column, LENGTH_BINS).add(codePointLength(text));
+    if (options.tokens && (rowCounts.total - 1) % tokenEvery === 0) {
+      tokenizedRows++;
+      for (const [column, text] of view.texts) accumulator(tokenLengths, column, TOKEN_BINS).add(options.tokens.count(text));
     }
   }
 
@@ -142,7 +154,8 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
         duplicates: { rows: duplicates.rows, examples: [...duplicates.examples] },
         conflicts: { inputs: conflicts.length, examples: conflicts.slice(0, MAX_EXAMPLES).map(excerpt) },
         leakage: { rows: leaked.length, examples: leaked.slice(0, MAX_EXAMPLES).map(excerpt) },
-        lengths: Object.fromEntries([...lengths].map(([column, acc]) => [column, acc.histogram()])),
+        lengths: histograms(lengths),
+        ...(options.tokens ? { tokens: { tokenizer: options.tokens.tokenizer, rows: tokenizedRows, lengths: histograms(tokenLengths) } } : {}),
         warnings: [],
       };
       report.warnings = warningsFor(report);
@@ -151,11 +164,20 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
   };
 }
 
-/** Diagnostics of prepared data: its split rows plus the record counts from its meta. */
-export function diagnosePrepared(data: PreparedData, frameworkOptions?: FrameworkOptions): DiagnosticsReport {
+/**
+ * Diagnostics of prepared data: its split rows plus the record counts from its meta. With a token
+ * counter, token lengths are taken on every k-th row, at most MAX_TOKENIZED_ROWS of them.
+ */
+export function diagnosePrepared(
+  data: PreparedData,
+  frameworkOptions?: FrameworkOptions,
+  tokenCounter?: { tokenizer: string; count(text: string): number },
+): DiagnosticsReport {
   const { meta } = data;
   const labels = meta.id2label ? Object.keys(meta.id2label).map((id) => meta.id2label![Number(id)]!) : undefined;
-  const diagnostics = createDiagnostics({ task: meta.task, framework: meta.framework, labels, frameworkOptions });
+  const rows = data.train.length + data.test.length;
+  const tokens = tokenCounter && { ...tokenCounter, every: Math.ceil(rows / MAX_TOKENIZED_ROWS) };
+  const diagnostics = createDiagnostics({ task: meta.task, framework: meta.framework, labels, frameworkOptions, tokens });
   for (const row of data.train) diagnostics.add({ split: "train", row });
   for (const row of data.test) diagnostics.add({ split: "test", row });
   const report = diagnostics.result();
@@ -218,16 +240,30 @@ function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
   return warnings;
 }
 
+function accumulator(byColumn: Map<string, LengthAccumulator>, column: string, bins: readonly number[]): LengthAccumulator {
+  let acc = byColumn.get(column);
+  if (!acc) byColumn.set(column, (acc = new LengthAccumulator(bins)));
+  return acc;
+}
+
+function histograms(byColumn: Map<string, LengthAccumulator>): Record<string, LengthHistogram> {
+  return Object.fromEntries([...byColumn].map(([column, acc]) => [column, acc.histogram()]));
+}
+
 class LengthAccumulator {
-  private readonly counts = new Array<number>(LENGTH_BINS.length).fill(0);
+  private readonly counts: number[];
   private count = 0;
   private sum = 0;
   private min = Infinity;
   private max = 0;
 
+  constructor(private readonly bins: readonly number[]) {
+    this.counts = new Array<number>(bins.length).fill(0);
+  }
+
   add(length: number): void {
-    let bin = LENGTH_BINS.length - 1;
-    while (LENGTH_BINS[bin]! > length) bin--;
+    let bin = this.bins.length - 1;
+    while (this.bins[bin]! > length) bin--;
     this.counts[bin]!++;
     this.count++;
     this.sum += length;
@@ -237,7 +273,7 @@ class LengthAccumulator {
 
   histogram(): LengthHistogram {
     return {
-      bins: LENGTH_BINS.map((min, i) => ({ min, max: i + 1 < LENGTH_BINS.length ? LENGTH_BINS[i + 1]! - 1 : null, count: this.counts[i]! })),
+      bins: this.bins.map((min, i) => ({ min, max: i + 1 < this.bins.length ? this.bins[i + 1]! - 1 : null, count: this.counts[i]! })),
       count: this.count,
       min: this.count ? this.min : 0,
       max: this.max,

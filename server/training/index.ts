@@ -48,6 +48,8 @@ export {
   createDiagnostics,
   diagnosePrepared,
   LENGTH_BINS,
+  MAX_TOKENIZED_ROWS,
+  TOKEN_BINS,
   MINORITY_CLASS_RATIO,
   type Diagnostics,
   type DiagnosticsOptions,

@@ -147,6 +147,20 @@ describe("training procedures", () => {
     expect(result.report!.rows.total).toBe(10);
   });
 
+  it("diagnostics measure token lengths with a tokenizer on the server, and name one that cannot load", async () => {
+    const tokenizer = path.resolve("tests/fixtures/word-tokenizer");
+    const result = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer });
+    expect(result.tokenizerError).toBeNull();
+    expect(result.report!.tokens!.tokenizer).toBe(tokenizer);
+    expect(result.report!.tokens!.rows).toBe(10);
+    // prompts are "question N?": 3 tokens (question, N, ?)
+    expect(result.report!.tokens!.lengths.prompt).toMatchObject({ count: 10, min: 3, max: 3 });
+    const missing = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer: "/no/such/tokenizer" });
+    expect(missing.tokenizerError).toMatch(/^No tokenizer at \/no\/such\/tokenizer/);
+    expect(missing.report!.rows.total).toBe(10);
+    expect(missing.report!.tokens).toBeUndefined();
+  });
+
   it("a formatting function's full prepare sees each record's metadata", async () => {
     const task = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { return sample.prompt + ' ' + sample.metadata; }" } };
     const { prepared } = await prepareDataset(db, "it-prefs", { task: parseTrainingTask(task), framework: "trl" });

@@ -11,6 +11,7 @@ import { diagnosePrepared, frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KI
 import { FormattingFunctionError } from "../../training/sandbox";
 import { prepareDataset, previewDataset } from "../../prepare-dataset";
 import { prepareCommand } from "../../prepare-command";
+import { loadTokenizer } from "../../tokenizers";
 
 const datasetName = z.string().min(1).max(200);
 const filterBySchema = z.object({ responseStatus: z.array(z.enum(["submitted", "draft", "discarded", "pending"])).optional() }).optional();
@@ -84,23 +85,41 @@ export const trainingRouter = router({
       }
     }),
 
-  /** Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings. */
+  /**
+   * Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings; with
+   * `tokenizer` (a folder or tokenizer.json on the server), token lengths too.
+   */
   diagnostics: procedure
-    .input(z.object({ dataset: datasetName, task: z.unknown(), framework: z.enum(FRAMEWORKS), crossEncoder, ...splitSchema }))
+    .input(
+      z.object({
+        dataset: datasetName,
+        task: z.unknown(),
+        framework: z.enum(FRAMEWORKS),
+        crossEncoder,
+        tokenizer: z.string().trim().max(1000).optional(),
+        ...splitSchema,
+      }),
+    )
     .query(async ({ ctx, input, signal }) => {
       const parsed = parseTask(input.task);
-      if (!parsed.task) return { taskError: parsed.error, report: null, dropped: null, meta: null };
+      if (!parsed.task) return { taskError: parsed.error, tokenizerError: null, report: null, dropped: null, meta: null };
       checkFramework(parsed.task, input.framework);
       const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
       try {
         // A full prepare of a large dataset takes seconds: stop it when the browser moves on to
         // a newer task (the query is aborted) instead of finishing work nobody will read.
-        const { prepared } = await prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal });
+        const [{ prepared }, tokens] = await Promise.all([
+          prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal }),
+          // A tokenizer that cannot be loaded costs the token histogram only, not the diagnostics.
+          input.tokenizer ? loadTokenizer(input.tokenizer).catch((error: Error) => error) : null,
+        ]);
         const { dropped, ...meta } = prepared.meta;
-        return { taskError: null, report: diagnosePrepared(prepared, frameworkOptions), dropped, meta };
+        const counter = tokens instanceof Error ? undefined : (tokens ?? undefined);
+        const tokenizerError = tokens instanceof Error ? tokens.message : null;
+        return { taskError: null, tokenizerError, report: diagnosePrepared(prepared, frameworkOptions, counter), dropped, meta };
       } catch (error) {
         // A formatting function that fails on some record, or an impossible split: show it.
-        return { taskError: (error as Error).message, report: null, dropped: null, meta: null };
+        return { taskError: (error as Error).message, tokenizerError: null, report: null, dropped: null, meta: null };
       }
     }),
 
