@@ -38,7 +38,7 @@ export interface PrepareOptions {
   signal?: AbortSignal;
 }
 
-type Db = Pick<Database, "pool" | "bulk" | "prisma">;
+type Db = Pick<Database, "pool" | "bulk">;
 
 export async function prepareDataset(db: Db, datasetName: string, options: PrepareOptions): Promise<{ dataset: DatasetDetail; prepared: PreparedData }> {
   const dataset = await getDataset(db.pool, datasetName);

@@ -6,18 +6,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
+import type { TokenCounter } from "./training";
 
 export class TokenizerLoadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "TokenizerLoadError";
   }
-}
-
-export interface TokenCounter {
-  /** What the person chose, for display. */
-  tokenizer: string;
-  count(text: string): number;
 }
 
 const MAX_CACHED = 4;

@@ -25,6 +25,13 @@ export const MAX_TOKENIZED_ROWS = 10_000;
 export const MINORITY_CLASS_RATIO = 0.1;
 const MAX_EXAMPLES = 5;
 
+/** Counts a text's tokens (special tokens left out), for token-length histograms. */
+export interface TokenCounter {
+  /** What the person chose, for display. */
+  tokenizer: string;
+  count(text: string): number;
+}
+
 export interface DiagnosticsOptions {
   task: TaskKind | { task: TaskKind };
   framework: Framework;
@@ -32,7 +39,7 @@ export interface DiagnosticsOptions {
   labels?: readonly string[];
   frameworkOptions?: FrameworkOptions;
   /** Token lengths of the texts as well, for every `every`-th row (default 1: each row). */
-  tokens?: { tokenizer: string; count(text: string): number; every?: number };
+  tokens?: TokenCounter & { every?: number };
 }
 
 /** A row of a split, for leakage and per-split counts. */
@@ -171,7 +178,7 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
 export function diagnosePrepared(
   data: PreparedData,
   frameworkOptions?: FrameworkOptions,
-  tokenCounter?: { tokenizer: string; count(text: string): number },
+  tokenCounter?: TokenCounter,
 ): DiagnosticsReport {
   const { meta } = data;
   const labels = meta.id2label ? Object.keys(meta.id2label).map((id) => meta.id2label![Number(id)]!) : undefined;

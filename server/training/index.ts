@@ -56,6 +56,7 @@ export {
   type DiagnosticsReport,
   type DiagnosticsWarning,
   type SplitRow,
+  type TokenCounter,
 } from "./diagnostics";
 export { DROP_REASONS, DROP_REASON_LIST, type DropReason } from "./drop-reasons";
 export { TaskConfigError, RecordFormattingError, PrepareError } from "./errors";
