@@ -1,6 +1,7 @@
 /**
- * One database handle per process: a pg Pool (bulk COPY and keyset reads) and a Prisma client on
- * the same pool (everything else). With DATABASE_URL unset the embedded PostgreSQL is started.
+ * One database handle per process: two pg pools (short queries; long holders such as imports and
+ * streamed reads) and a Prisma client on the first (deleting a dataset). With DATABASE_URL unset
+ * the embedded PostgreSQL is started.
  */
 import os from "node:os";
 import pg from "pg";
