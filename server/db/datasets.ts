@@ -82,7 +82,10 @@ export class DatasetNotFoundError extends Error {
  * (the CLI) goes unseen. The lookup was a quarter of a records page's Node CPU.
  */
 const LOOKUP_TTL_MS = 2_000;
-const lookups = new Map<string, { dataset: DatasetDetail; at: number }>();
+// On globalThis: Next may bundle this module more than once (the tRPC route, the export route),
+// and a name one of them forgets must be forgotten by all.
+const globalForLookups = globalThis as unknown as { studioDatasetLookups?: Map<string, { dataset: DatasetDetail; at: number }> };
+const lookups = (globalForLookups.studioDatasetLookups ??= new Map());
 const lookupKey = (db: pg.Pool, name: string) => `${db.options.connectionString ?? ""}\u0000${name}`;
 
 export async function getDataset(db: pg.Pool, name: string): Promise<DatasetDetail> {
