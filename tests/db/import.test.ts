@@ -275,13 +275,6 @@ describe("record pages and filters", () => {
     expect(log).toEqual(["building the search and filter indexes of it-filters…"]);
     await ensureDatasetIndexes(db.pool, (line) => log.push(line));
     expect(log).toHaveLength(1);
-    // a search index from before the stored search vector (on the expression) is replaced
-    await db.pool.query(`DROP INDEX ${searchIndexName(datasetId)}`);
-    await db.pool.query(`CREATE INDEX ${searchIndexName(datasetId)} ON record USING gin ((json_to_tsvector('simple'::regconfig, fields, '["string"]'::jsonb))) WHERE dataset_id = ${datasetId}`);
-    await ensureDatasetIndexes(db.pool, (line) => log.push(line));
-    const { rows } = await db.pool.query("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [searchIndexName(datasetId)]);
-    expect(rows[0].indexdef).toMatch(/USING gin \(search\) WHERE/);
-    expect(log).toHaveLength(2);
   });
 
   it("stops a stream when its signal aborts, and the pool keeps serving", async () => {
