@@ -216,10 +216,6 @@ export async function getRecord(db: pg.Pool, datasetId: number, index: number): 
   return record ?? null;
 }
 
-/**
- * Every record of a dataset in sort order, for a full prepare: one binary COPY (one snapshot,
- * streamed with backpressure, no per-page queries and no driver-side column parsing).
- */
 export interface StreamQuery {
   sort?: RecordSort;
   signal?: AbortSignal;
@@ -231,6 +227,10 @@ export interface StreamQuery {
   parts?: "all" | "fields-and-responses";
 }
 
+/**
+ * Every record of a dataset in sort order, for a full prepare: one binary COPY (one snapshot,
+ * streamed with backpressure, no per-page queries and no driver-side column parsing).
+ */
 export async function* streamRecords(db: pg.Pool, datasetId: number, query: StreamQuery = {}): AsyncGenerator<BrowsedRecord> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   query.signal?.throwIfAborted();
