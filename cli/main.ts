@@ -65,7 +65,7 @@ const commands: Record<string, Command> = {
       const { listRecords } = await import("../server/db/records");
       const page = await withDatabase(async (db) => {
         const dataset = await getDataset(db.pool, positionals[0]);
-        return listRecords(db.pool, dataset.id, { limit });
+        return listRecords(db.pool, dataset, { limit });
       });
       if (!ctx.json) {
         for (const r of page.records) {

@@ -84,7 +84,7 @@ export async function previewDataset(db: Db, datasetName: string, options: Previ
   } else if (options.mode === "sample") {
     records = await listRecordsByIndexes(db.pool, dataset.id, sampleIndexes(dataset.recordCount, options.limit, options.sampleSeed ?? 0));
   } else {
-    const page = await listRecords(db.pool, dataset.id, { cursor: options.cursor, limit: options.limit });
+    const page = await listRecords(db.pool, dataset, { cursor: options.cursor, limit: options.limit });
     records = page.records;
     nextCursor = page.nextCursor;
   }

@@ -1,8 +1,9 @@
 /**
- * A dataset's own indexes, built in bulk once its import has committed (bulk building is several
- * times cheaper than maintaining indexes row by row during COPY, and the dataset is browsable
- * meanwhile; filters and sorts just run unindexed until then):
- * - full-text search over the field texts: one partial GIN expression index;
+ * A dataset's own search vectors and indexes, built in bulk once its import has committed (bulk
+ * building is several times cheaper than maintaining them row by row during COPY, and the dataset
+ * is browsable meanwhile; filters and sorts just run unindexed until then):
+ * - full-text search: every record's vector in `record_search`, with one partial GIN index on it;
+ *   until `dataset.search_ready`, a search computes each tested record's vector instead;
  * - response and suggestion filters: one partial GIN index over the record facets;
  * - sort by a metadata value at a million records: one partial expression index per property.
  * The expressions must match the ones server/db/records.ts queries with, exactly.
@@ -11,9 +12,15 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { DatasetSettings } from "../feedback/schema";
 
+/** What `record_search.vector` holds for a record (the tsvector of its fields' strings). */
 export const SEARCH_VECTOR = `json_to_tsvector('simple'::regconfig, r.fields, '["string"]'::jsonb)`;
 
 export function searchIndexName(datasetId: number): string {
+  return `record_search_vector_${datasetId}`;
+}
+
+/** The expression index on `record` that searches used before `record_search` (dropped when replaced). */
+function legacySearchIndexName(datasetId: number): string {
   return `record_search_${datasetId}`;
 }
 
@@ -36,6 +43,11 @@ export function metadataIndexName(datasetId: number, position: number): string {
   return `record_meta_${datasetId}_${position}`;
 }
 
+/** Every index a dataset may have, the replaced search index included (to drop them with it). */
+export function datasetIndexNames(datasetId: number): string[] {
+  return [searchIndexName(datasetId), legacySearchIndexName(datasetId), facetsIndexName(datasetId), ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => metadataIndexName(datasetId, i))];
+}
+
 /**
  * `analyze: false` leaves refreshing the table's statistics to the caller (one ANALYZE after
  * building several datasets' indexes, instead of one per dataset).
@@ -43,28 +55,52 @@ export function metadataIndexName(datasetId: number, position: number): string {
 export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings, options: { analyze?: boolean } = {}): Promise<void> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   const unaliased = (expression: string) => expression.replace(/\br\./g, "");
-  await db.query(`CREATE INDEX IF NOT EXISTS ${searchIndexName(datasetId)} ON record USING gin ((${unaliased(SEARCH_VECTOR)})) WHERE dataset_id = ${datasetId}`);
+  await fillSearchVectors(db, datasetId);
+  await db.query(`CREATE INDEX IF NOT EXISTS ${searchIndexName(datasetId)} ON record_search USING gin (vector) WHERE dataset_id = ${datasetId}`);
+  await db.query(`DROP INDEX IF EXISTS ${legacySearchIndexName(datasetId)}`);
   await db.query(`CREATE INDEX IF NOT EXISTS ${facetsIndexName(datasetId)} ON record USING gin (facets) WHERE dataset_id = ${datasetId}`);
   const properties = (settings.metadata_properties ?? []).slice(0, MAX_SORT_INDEXES);
   for (const [position, property] of properties.entries()) {
     const key = unaliased(metadataSortKey(sqlString(property.name)));
     await db.query(`CREATE INDEX IF NOT EXISTS ${metadataIndexName(datasetId, position)} ON record ((${key}), idx) WHERE dataset_id = ${datasetId}`);
   }
-  // Postgres ignores the statistics of partial indexes, so the search and sort expressions get
-  // their own (table-wide) statistics; with them and the facets' element statistics the planner
-  // can choose between walking records in order and these indexes. PostgreSQL < 14 has no
-  // expression statistics: the indexes still work, with default estimates.
-  const expressions = [
-    { name: "record_stats_search", expression: unaliased(SEARCH_VECTOR) },
-    ...properties.map((p) => ({
-      name: `record_stats_meta_${createHash("sha1").update(p.name).digest("hex").slice(0, 16)}`,
-      expression: unaliased(metadataSortKey(sqlString(p.name))),
-    })),
-  ];
-  for (const { name, expression } of expressions) {
-    await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${expression}) FROM record`).catch(() => {});
+  // Postgres ignores the statistics of partial indexes, so the sort expressions get their own
+  // (table-wide) statistics; with them and the element statistics of the facets and the search
+  // vectors the planner can choose between walking records in order and these indexes.
+  // PostgreSQL < 14 has no expression statistics: the indexes still work, with default estimates.
+  for (const property of properties) {
+    const name = `record_stats_meta_${createHash("sha1").update(property.name).digest("hex").slice(0, 16)}`;
+    await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${unaliased(metadataSortKey(sqlString(property.name)))}) FROM record`).catch(() => {});
   }
-  if (options.analyze !== false) await db.query("ANALYZE record");
+  if (options.analyze !== false) await analyzeRecords(db);
+}
+
+async function analyzeRecords(db: pg.Pool): Promise<void> {
+  await db.query("ANALYZE record, record_search");
+}
+
+/**
+ * Fills a dataset's search vectors in one transaction with the flag that says they are there, so
+ * a search reads either every vector or none (~23 s for a million short records, single-threaded).
+ */
+async function fillSearchVectors(db: pg.Pool, datasetId: number): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    // Locks the dataset row: two builders of one dataset (an import's and a start's) take turns.
+    const { rows } = await client.query<{ search_ready: boolean }>("SELECT search_ready FROM dataset WHERE id = $1 FOR UPDATE", [datasetId]);
+    if (rows[0] && !rows[0].search_ready) {
+      await client.query("DELETE FROM record_search WHERE dataset_id = $1", [datasetId]);
+      await client.query(`INSERT INTO record_search (dataset_id, idx, vector) SELECT r.dataset_id, r.idx, ${SEARCH_VECTOR} FROM record r WHERE r.dataset_id = $1 ORDER BY r.idx`, [datasetId]);
+      await client.query("UPDATE dataset SET search_ready = true WHERE id = $1", [datasetId]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**
@@ -73,11 +109,15 @@ export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settin
  */
 export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
   const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>(
-    "SELECT id, name, settings FROM dataset WHERE to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_' || id) IS NULL ORDER BY id",
+    "SELECT id, name, settings FROM dataset WHERE NOT search_ready OR to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_vector_' || id) IS NULL ORDER BY id",
   );
   for (const dataset of rows) {
     log(`building the search and filter indexes of ${dataset.name}…`);
     await buildDatasetIndexes(db, dataset.id, dataset.settings, { analyze: false });
   }
-  if (rows.length) await db.query("ANALYZE record");
+  if (rows.length) {
+    // Searches no longer compute vectors from fields, so the statistics of that expression go too.
+    await db.query("DROP STATISTICS IF EXISTS record_stats_search");
+    await analyzeRecords(db);
+  }
 }

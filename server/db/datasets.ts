@@ -5,7 +5,7 @@
 import type pg from "pg";
 import type { PrismaClient } from "@prisma/client";
 import { datasetSettingsSchema, type DatasetSettings } from "../feedback/schema";
-import { MAX_SORT_INDEXES, metadataIndexName, facetsIndexName, searchIndexName } from "./dataset-indexes";
+import { datasetIndexNames } from "./dataset-indexes";
 
 export interface DatasetSummary {
   id: number;
@@ -17,6 +17,8 @@ export interface DatasetSummary {
   annotatorCount: number;
   questionCount: number;
   importedAt: Date;
+  /** every record's search vector is stored (see dataset-indexes.ts) */
+  searchReady: boolean;
 }
 
 export interface DatasetDetail extends DatasetSummary {
@@ -33,11 +35,12 @@ interface DatasetRow {
   annotator_count: number;
   settings: unknown;
   imported_at: Date;
+  search_ready: boolean;
 }
 
 // imported_at is a timestamp without zone written by the server's clock (DEFAULT CURRENT_TIMESTAMP,
 // in the session time zone); read as timestamptz it comes back as the right instant.
-const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at";
+const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at, search_ready";
 
 function toDetail(row: DatasetRow): DatasetDetail {
   const settings = datasetSettingsSchema.parse(row.settings);
@@ -51,6 +54,7 @@ function toDetail(row: DatasetRow): DatasetDetail {
     annotatorCount: row.annotator_count,
     questionCount: settings.questions.length,
     importedAt: row.imported_at,
+    searchReady: row.search_ready,
     settings,
   };
 }
@@ -106,16 +110,16 @@ export function forgetDataset(name: string): void {
   for (const key of lookups.keys()) if (key.endsWith(`\u0000${name}`)) lookups.delete(key);
 }
 
-/** Records have no foreign key (see schema.prisma): delete them here, with the dataset and its indexes. */
+/** Records have no foreign key (see schema.prisma): delete them here, with the dataset, its search vectors and its indexes. */
 export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient }, name: string): Promise<void> {
   const dataset = await getDataset(db.pool, name);
-  const indexes = [searchIndexName(dataset.id), facetsIndexName(dataset.id), ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => metadataIndexName(dataset.id, i))];
   // Deleting a million records takes longer than Prisma's default 5 s transaction timeout.
   await db.prisma.$transaction(
     async (tx) => {
       await tx.record.deleteMany({ where: { datasetId: dataset.id } });
+      await tx.recordSearch.deleteMany({ where: { datasetId: dataset.id } });
       await tx.dataset.delete({ where: { id: dataset.id } });
-      for (const index of indexes) await tx.$executeRawUnsafe(`DROP INDEX IF EXISTS ${index}`);
+      for (const index of datasetIndexNames(dataset.id)) await tx.$executeRawUnsafe(`DROP INDEX IF EXISTS ${index}`);
     },
     { timeout: 30 * 60_000, maxWait: 60_000 },
   );

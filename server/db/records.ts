@@ -3,7 +3,9 @@
  * whole dataset (prepare). A record row holds its responses and suggestions, so a page is one
  * index range over one table. Response and suggestion filters test the record's facets (see
  * record-facets.ts); metadata filters compare the same jsonb expression the per-property sort
- * indexes are built on, so the planner can use those indexes and their statistics.
+ * indexes are built on, so the planner can use those indexes and their statistics; a search tests
+ * the record's stored vector in `record_search` (a merge join in idx order for a common word, its
+ * GIN index for a rare one).
  */
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
@@ -75,7 +77,13 @@ function termsAsJsonb(values: string[]): string[] {
   return out;
 }
 
-function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
+/** The dataset a read is about: its id, and whether its search vectors are stored (dataset-indexes.ts). */
+export interface RecordScope {
+  id: number;
+  searchReady: boolean;
+}
+
+function applyFilter(sql: SqlBuilder, scope: RecordScope, filter: RecordFilter): void {
   const facets = (tokens: string[], op: "@>" | "&&") => `r.facets ${op} ${sql.param(tokens)}::text[]`;
   if (filter.annotators?.length) {
     const status = filter.annotatorStatus;
@@ -92,7 +100,10 @@ function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
     sql.where.push(filter.suggestion === false ? `NOT ${has}` : has);
   }
   for (const [name, values] of Object.entries(filter.metadataTerms ?? {})) {
-    if (values.length) sql.where.push(`${metadataSortKey(sql.param(name))} = ANY(${sql.param(termsAsJsonb(values))}::jsonb[])`);
+    const terms = termsAsJsonb(values);
+    // One value as `=`: the planner then reads the property's index in idx order (`= ANY` is not ordered).
+    if (terms.length === 1) sql.where.push(`${metadataSortKey(sql.param(name))} = ${sql.param(terms[0])}::jsonb`);
+    else if (terms.length) sql.where.push(`${metadataSortKey(sql.param(name))} = ANY(${sql.param(terms)}::jsonb[])`);
   }
   for (const [name, { min, max }] of Object.entries(filter.metadataRange ?? {})) {
     // jsonb orders numbers numerically, but after strings and before booleans: bound the type too.
@@ -101,7 +112,14 @@ function applyFilter(sql: SqlBuilder, filter: RecordFilter): void {
     if (min !== undefined) sql.where.push(`${value} >= ${sql.param(JSON.stringify(min))}::jsonb`);
     if (max !== undefined) sql.where.push(`${value} <= ${sql.param(JSON.stringify(max))}::jsonb`);
   }
-  if (filter.search?.trim()) sql.where.push(`${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`);
+  if (filter.search?.trim()) {
+    const query = `websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`;
+    sql.where.push(
+      scope.searchReady
+        ? `EXISTS (SELECT 1 FROM record_search s WHERE s.dataset_id = r.dataset_id AND s.idx = r.idx AND s.vector @@ ${query})`
+        : `${SEARCH_VECTOR} @@ ${query}`,
+    );
+  }
 }
 
 const RECORD_COLUMNS = "r.idx, r.external_id, r.fields, r.metadata, r.vectors, r.responses, r.suggestions";
@@ -137,10 +155,11 @@ export interface PageQuery {
   limit: number;
 }
 
-export async function listRecords(db: pg.Pool, datasetId: number, query: PageQuery, annotators?: Annotator[]): Promise<RecordPage> {
+export async function listRecords(db: pg.Pool, scope: RecordScope, query: PageQuery, annotators?: Annotator[]): Promise<RecordPage> {
   const sql = new SqlBuilder();
+  const datasetId = scope.id;
   sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
-  applyFilter(sql, query.filter ?? {});
+  applyFilter(sql, scope, query.filter ?? {});
   const sort = query.sort ?? { by: "index", order: "asc" };
   const desc = sort.order === "desc";
   const cmp = desc ? "<" : ">";
@@ -176,39 +195,14 @@ export async function listRecords(db: pg.Pool, datasetId: number, query: PageQue
   };
 }
 
-/**
- * Counts matching records, up to `cap` (a count over a million rows is not worth waiting for).
- * Under the LIMIT the planner walks the records in index order and tests each one. For a search
- * alone that recomputes every record's text vector (~20 µs each: 3.3 s to count 100k matches of a
- * common word), so a search-only count turns index scans off and counts a bitmap of the search
- * index's matches instead (0.3 s). With other filters the walk stays: they narrow the rows whose
- * vector is computed, and reading every search match first was slower there (1.5 s against 0.5 s).
- */
-export async function countRecords(db: pg.Pool, datasetId: number, filter: RecordFilter, cap = 100_000): Promise<{ count: number; capped: boolean }> {
+/** Counts matching records, up to `cap` (a count over a million rows is not worth waiting for). */
+export async function countRecords(db: pg.Pool, scope: RecordScope, filter: RecordFilter, cap = 100_000): Promise<{ count: number; capped: boolean }> {
   const sql = new SqlBuilder();
-  sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
-  applyFilter(sql, filter);
+  sql.where.push(`r.dataset_id = ${sql.param(scope.id)}`);
+  applyFilter(sql, scope, filter);
   const text = `SELECT count(*) AS n FROM (SELECT 1 FROM record r WHERE ${sql.where.join(" AND ")} LIMIT ${sql.param(cap + 1)}) m`;
-  const searchOnly = Boolean(filter.search?.trim()) && sql.where.length === 2;
-  const n = searchOnly ? await inTransaction(db, "SET LOCAL enable_indexscan = off", text, sql.params) : (await db.query<{ n: number }>(text, sql.params)).rows[0].n;
+  const n = Number((await db.query<{ n: string }>(text, sql.params)).rows[0].n); // bigint arrives as text
   return { count: Math.min(n, cap), capped: n > cap };
-}
-
-/** Runs one counting query after a SET LOCAL, in a read-only transaction of its own. */
-async function inTransaction(db: pg.Pool, setting: string, text: string, params: unknown[]): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN READ ONLY");
-    await client.query(setting);
-    const { rows } = await client.query<{ n: number }>(text, params);
-    await client.query("COMMIT");
-    return rows[0].n;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export async function getRecord(db: pg.Pool, datasetId: number, index: number): Promise<BrowsedRecord | null> {

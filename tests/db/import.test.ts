@@ -4,7 +4,7 @@ import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/imports";
 import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
-import { countRecords, getRecord, listAnnotators, listRecords, streamRecords } from "../../server/db/records";
+import { countRecords, getRecord, listAnnotators, listRecords, streamRecords, type RecordScope } from "../../server/db/records";
 import { deleteDataset, findDataset, getDataset, listDatasets } from "../../server/db/datasets";
 import { makeTempDir, removeTempDirs, writeFiles, buildZip } from "../../server/feedback/test-helpers";
 
@@ -142,8 +142,12 @@ describe("import into PostgreSQL", () => {
     await importFromPath(db.pool, await writeExport(5), { name: "it-delete" });
     const id = (await findDataset(db.pool, "it-delete"))!.id;
     await deleteDataset(db, "it-delete");
-    const left = await db.pool.query("SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) AS n", [id]);
+    const left = await db.pool.query(
+      "SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) + (SELECT count(*) FROM record_search WHERE dataset_id = $1) AS n",
+      [id],
+    );
     expect(left.rows[0].n).toBe(0);
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname LIKE $1", [`%\\_${id}`])).rows[0].n).toBe(0);
   });
 
   it("a name looked up, deleted and imported again means the new dataset at once", async () => {
@@ -161,19 +165,21 @@ describe("import into PostgreSQL", () => {
 
 describe("record pages and filters", () => {
   let datasetId: number;
+  let dataset: RecordScope;
   beforeAll(async () => {
     await importFromPath(db.pool, await writeExport(60), { name: "it-filters" });
-    datasetId = (await findDataset(db.pool, "it-filters"))!.id;
+    dataset = (await findDataset(db.pool, "it-filters"))!;
+    datasetId = dataset.id;
   });
 
-  const indexes = async (query: Parameters<typeof listRecords>[2]) => (await listRecords(db.pool, datasetId, query)).records.map((r) => r.index);
+  const indexes = async (query: Parameters<typeof listRecords>[2]) => (await listRecords(db.pool, dataset, query)).records.map((r) => r.index);
 
   it("pages with a keyset cursor in insertion order", async () => {
-    const first = await listRecords(db.pool, datasetId, { limit: 25 });
+    const first = await listRecords(db.pool, dataset, { limit: 25 });
     expect(first.records.map((r) => r.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    const second = await listRecords(db.pool, datasetId, { limit: 25, cursor: first.nextCursor });
+    const second = await listRecords(db.pool, dataset, { limit: 25, cursor: first.nextCursor });
     expect(second.records[0].index).toBe(25);
-    const third = await listRecords(db.pool, datasetId, { limit: 25, cursor: second.nextCursor });
+    const third = await listRecords(db.pool, dataset, { limit: 25, cursor: second.nextCursor });
     expect(third.records.map((r) => r.index).at(-1)).toBe(59);
     expect(third.nextCursor).toBeNull();
   });
@@ -183,16 +189,16 @@ describe("record pages and filters", () => {
     const u2 = annotators.find((a) => a.userId === U2)!.id;
     const u3 = annotators.find((a) => a.userId === U3)!.id;
     expect(await indexes({ limit: 5, filter: { annotators: [u2], annotatorStatus: "draft" } })).toEqual([1, 3, 5, 7, 9]);
-    expect(await countRecords(db.pool, datasetId, { annotators: [u3] })).toEqual({ count: 20, capped: false });
-    expect((await countRecords(db.pool, datasetId, { annotators: [u3], annotatorStatus: "submitted" })).count).toBe(0);
+    expect(await countRecords(db.pool, dataset, { annotators: [u3] })).toEqual({ count: 20, capped: false });
+    expect((await countRecords(db.pool, dataset, { annotators: [u3], annotatorStatus: "submitted" })).count).toBe(0);
     // several annotators: a response by any of them with the status
-    expect((await countRecords(db.pool, datasetId, { annotators: [u2, u3], annotatorStatus: "discarded" })).count).toBe(20);
-    expect((await countRecords(db.pool, datasetId, { annotators: [u2, u3], annotatorStatus: "draft" })).count).toBe(30);
-    expect((await countRecords(db.pool, datasetId, { annotatorStatus: "discarded" })).count).toBe(20);
+    expect((await countRecords(db.pool, dataset, { annotators: [u2, u3], annotatorStatus: "discarded" })).count).toBe(20);
+    expect((await countRecords(db.pool, dataset, { annotators: [u2, u3], annotatorStatus: "draft" })).count).toBe(30);
+    expect((await countRecords(db.pool, dataset, { annotatorStatus: "discarded" })).count).toBe(20);
   });
 
   it("returns each record with its responses in export order and its suggestions", async () => {
-    const [first] = (await listRecords(db.pool, datasetId, { limit: 1 })).records;
+    const [first] = (await listRecords(db.pool, dataset, { limit: 1 })).records;
     expect(first.responses.map((r) => [r.userId, r.status, r.values])).toEqual([
       [U1, "submitted", { label: "pos" }],
       [U2, "submitted", { label: "pos" }],
@@ -202,14 +208,14 @@ describe("record pages and filters", () => {
   });
 
   it("filters by response status per question, suggestion, metadata and text", async () => {
-    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "discarded" }] })).count).toBe(20);
-    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ status: "pending" }] })).count).toBe(0);
-    expect((await countRecords(db.pool, datasetId, { suggestion: true })).count).toBe(15);
-    expect((await countRecords(db.pool, datasetId, { suggestion: false })).count).toBe(45);
-    expect((await countRecords(db.pool, datasetId, { suggestion: "label" })).count).toBe(15);
-    expect((await countRecords(db.pool, datasetId, { suggestion: "other" })).count).toBe(0);
-    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "pending" }] })).count).toBe(0);
-    expect((await countRecords(db.pool, datasetId, { questionStatus: [{ question: "label", status: "draft" }] })).count).toBe(30);
+    expect((await countRecords(db.pool, dataset, { questionStatus: [{ question: "label", status: "discarded" }] })).count).toBe(20);
+    expect((await countRecords(db.pool, dataset, { questionStatus: [{ status: "pending" }] })).count).toBe(0);
+    expect((await countRecords(db.pool, dataset, { suggestion: true })).count).toBe(15);
+    expect((await countRecords(db.pool, dataset, { suggestion: false })).count).toBe(45);
+    expect((await countRecords(db.pool, dataset, { suggestion: "label" })).count).toBe(15);
+    expect((await countRecords(db.pool, dataset, { suggestion: "other" })).count).toBe(0);
+    expect((await countRecords(db.pool, dataset, { questionStatus: [{ question: "label", status: "pending" }] })).count).toBe(0);
+    expect((await countRecords(db.pool, dataset, { questionStatus: [{ question: "label", status: "draft" }] })).count).toBe(30);
     // a terms filter value matches a number stored as a number
     expect(await indexes({ limit: 3, filter: { metadataTerms: { length: ["12"] } } })).toEqual([12]);
     expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 57 } } } })).toEqual([57, 58, 59]);
@@ -217,18 +223,30 @@ describe("record pages and filters", () => {
     expect(await indexes({ limit: 10, filter: { metadataRange: { length: { min: 10, max: 12 } } } })).toEqual([10, 11, 12]);
     expect(await indexes({ limit: 3, filter: { search: "cherry" } })).toEqual([2, 7, 12]);
     expect(await indexes({ limit: 3, filter: { search: "cherry", metadataTerms: { source: ["mail"] } } })).toEqual([7, 17, 27]);
-    // a search alone is counted from its index (in a transaction of its own), with other filters by the walk
-    expect(await countRecords(db.pool, datasetId, { search: "cherry" })).toEqual({ count: 12, capped: false });
-    expect(await countRecords(db.pool, datasetId, { search: "cherry", metadataTerms: { source: ["mail"] } }, 5)).toEqual({ count: 5, capped: true });
-    expect(await countRecords(db.pool, datasetId, { search: "cherry", metadataTerms: { source: ["mail"] } })).toEqual({ count: 6, capped: false });
+    // the match count, alone and with other filters, capped
+    expect(await countRecords(db.pool, dataset, { search: "cherry" })).toEqual({ count: 12, capped: false });
+    expect(await countRecords(db.pool, dataset, { search: "cherry", metadataTerms: { source: ["mail"] } }, 5)).toEqual({ count: 5, capped: true });
+    expect(await countRecords(db.pool, dataset, { search: "cherry", metadataTerms: { source: ["mail"] } })).toEqual({ count: 6, capped: false });
+  });
+
+  it("searches the stored vectors once they are filled, and computes them from the fields before", async () => {
+    expect(dataset.searchReady).toBe(true);
+    const vectors = await db.pool.query("SELECT count(*)::int AS n FROM record_search WHERE dataset_id = $1", [datasetId]);
+    expect(vectors.rows[0].n).toBe(60);
+    const unfilled = { id: datasetId, searchReady: false };
+    for (const filter of [{ search: "cherry" }, { search: "cherry", metadataTerms: { source: ["mail"] } }, { search: "\"no such words\"" }]) {
+      const stored = await listRecords(db.pool, dataset, { limit: 50, filter });
+      expect((await listRecords(db.pool, unfilled, { limit: 50, filter })).records.map((r) => r.index)).toEqual(stored.records.map((r) => r.index));
+      expect(await countRecords(db.pool, unfilled, filter)).toEqual(await countRecords(db.pool, dataset, filter));
+    }
   });
 
   it("sorts by a metadata value with a stable keyset, both directions", async () => {
-    const desc = await listRecords(db.pool, datasetId, { limit: 4, sort: { by: "length", order: "desc" } });
+    const desc = await listRecords(db.pool, dataset, { limit: 4, sort: { by: "length", order: "desc" } });
     expect(desc.records.map((r) => r.index)).toEqual([59, 58, 57, 56]);
-    const next = await listRecords(db.pool, datasetId, { limit: 2, sort: { by: "length", order: "desc" }, cursor: desc.nextCursor });
+    const next = await listRecords(db.pool, dataset, { limit: 2, sort: { by: "length", order: "desc" }, cursor: desc.nextCursor });
     expect(next.records.map((r) => r.index)).toEqual([55, 54]);
-    const bySource = await listRecords(db.pool, datasetId, { limit: 31, sort: { by: "source", order: "asc" } });
+    const bySource = await listRecords(db.pool, dataset, { limit: 31, sort: { by: "source", order: "asc" } });
     // "mail" < "web": the 30 odd rows first, then the first even one
     expect(bySource.records.map((r) => r.index).slice(29)).toEqual([59, 0]);
   });
@@ -268,10 +286,15 @@ describe("record pages and filters", () => {
     const exists = async (name: string) => (await db.pool.query("SELECT to_regclass($1) IS NOT NULL AS e", [name])).rows[0].e;
     await db.pool.query(`DROP INDEX ${facetsIndexName(datasetId)}`);
     await db.pool.query(`DROP INDEX ${searchIndexName(datasetId)}`);
+    // as a dataset imported before search vectors were stored: none, and not ready
+    await db.pool.query("DELETE FROM record_search WHERE dataset_id = $1", [datasetId]);
+    await db.pool.query("UPDATE dataset SET search_ready = false WHERE id = $1", [datasetId]);
     const log: string[] = [];
     await ensureDatasetIndexes(db.pool, (line) => log.push(line));
     expect(await exists(facetsIndexName(datasetId))).toBe(true);
     expect(await exists(searchIndexName(datasetId))).toBe(true);
+    expect((await findDataset(db.pool, "it-filters"))!.searchReady).toBe(true);
+    expect(await countRecords(db.pool, dataset, { search: "cherry" })).toEqual({ count: 12, capped: false });
     expect(log).toEqual(["building the search and filter indexes of it-filters…"]);
     await ensureDatasetIndexes(db.pool, (line) => log.push(line));
     expect(log).toHaveLength(1);
@@ -284,13 +307,13 @@ describe("record pages and filters", () => {
     };
     await expect(read()).rejects.toThrow("moved on");
     await expect(streamRecords(db.pool, datasetId, { signal: controller.signal }).next()).rejects.toThrow("moved on");
-    expect((await listRecords(db.pool, datasetId, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
+    expect((await listRecords(db.pool, dataset, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
   });
 
   it("frees the connection when a consumer stops a stream early", async () => {
     for (let i = 0; i < 12; i++) {
       for await (const r of streamRecords(db.pool, datasetId)) if (r.index === 3) break;
     }
-    expect((await listRecords(db.pool, datasetId, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
+    expect((await listRecords(db.pool, dataset, { limit: 2 })).records.map((r) => r.index)).toEqual([0, 1]);
   });
 });

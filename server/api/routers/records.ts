@@ -20,12 +20,12 @@ export const recordsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const dataset = await getDataset(ctx.db.pool, input.dataset);
-      return listRecords(ctx.db.pool, dataset.id, input);
+      return listRecords(ctx.db.pool, dataset, input);
     }),
 
   count: procedure.input(z.object({ dataset: datasetName, filter: recordFilterSchema.default({}) })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.dataset);
-    return countRecords(ctx.db.pool, dataset.id, input.filter);
+    return countRecords(ctx.db.pool, dataset, input.filter);
   }),
 
   get: procedure.input(z.object({ dataset: datasetName, index: z.number().int().nonnegative() })).query(async ({ ctx, input }) => {
