@@ -17,8 +17,10 @@ export interface DatasetSummary {
   annotatorCount: number;
   questionCount: number;
   importedAt: Date;
-  /** every record's search vector is stored (see dataset-indexes.ts) */
-  searchReady: boolean;
+  /** record_search and record_facet hold this dataset's rows (see dataset-indexes.ts) */
+  sideTablesReady: boolean;
+  /** the facets record_facet lists */
+  rareFacets: string[];
 }
 
 export interface DatasetDetail extends DatasetSummary {
@@ -35,12 +37,13 @@ interface DatasetRow {
   annotator_count: number;
   settings: unknown;
   imported_at: Date;
-  search_ready: boolean;
+  side_tables_ready: boolean;
+  rare_facets: string[];
 }
 
 // imported_at is a timestamp without zone written by the server's clock (DEFAULT CURRENT_TIMESTAMP,
 // in the session time zone); read as timestamptz it comes back as the right instant.
-const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at, search_ready";
+const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at, side_tables_ready, rare_facets";
 
 function toDetail(row: DatasetRow): DatasetDetail {
   const settings = datasetSettingsSchema.parse(row.settings);
@@ -54,7 +57,8 @@ function toDetail(row: DatasetRow): DatasetDetail {
     annotatorCount: row.annotator_count,
     questionCount: settings.questions.length,
     importedAt: row.imported_at,
-    searchReady: row.search_ready,
+    sideTablesReady: row.side_tables_ready,
+    rareFacets: row.rare_facets,
     settings,
   };
 }
@@ -110,7 +114,7 @@ export function forgetDataset(name: string): void {
   for (const key of lookups.keys()) if (key.endsWith(`\u0000${name}`)) lookups.delete(key);
 }
 
-/** Records have no foreign key (see schema.prisma): delete them here, with the dataset, its search vectors and its indexes. */
+/** Records have no foreign key (see schema.prisma): delete them here, with the dataset, its side tables and its indexes. */
 export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient }, name: string): Promise<void> {
   const dataset = await getDataset(db.pool, name);
   // Deleting a million records takes longer than Prisma's default 5 s transaction timeout.
@@ -118,6 +122,7 @@ export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient },
     async (tx) => {
       await tx.record.deleteMany({ where: { datasetId: dataset.id } });
       await tx.recordSearch.deleteMany({ where: { datasetId: dataset.id } });
+      await tx.recordFacet.deleteMany({ where: { datasetId: dataset.id } });
       await tx.dataset.delete({ where: { id: dataset.id } });
       for (const index of datasetIndexNames(dataset.id)) await tx.$executeRawUnsafe(`DROP INDEX IF EXISTS ${index}`);
     },

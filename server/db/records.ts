@@ -5,7 +5,8 @@
  * record-facets.ts); metadata filters compare the same jsonb expression the per-property sort
  * indexes are built on, so the planner can use those indexes and their statistics; a search tests
  * the record's stored vector in `record_search` (a merge join in idx order for a common word, its
- * GIN index for a rare one).
+ * GIN index for a rare one), and a page in idx order filtered on a rare facet reads its records
+ * from `record_facet` instead of walking past the rest.
  */
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
@@ -13,6 +14,7 @@ import { RESPONSE_STATUSES, type FeedbackResponse, type StoredRecord, type Sugge
 import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-query";
 import { metadataSortKey, SEARCH_VECTOR, sqlString } from "./dataset-indexes";
 import { facet } from "./record-facets";
+import type { DatasetDetail } from "./datasets";
 import { BinaryCopyReader, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
 
 export interface BrowsedResponse extends FeedbackResponse {
@@ -77,27 +79,43 @@ function termsAsJsonb(values: string[]): string[] {
   return out;
 }
 
-/** The dataset a read is about: its id, and whether its search vectors are stored (dataset-indexes.ts). */
-export interface RecordScope {
-  id: number;
-  searchReady: boolean;
+/** The dataset a read is about, and what its side tables hold (see dataset-indexes.ts). */
+export type RecordScope = Pick<DatasetDetail, "id" | "sideTablesReady" | "rareFacets">;
+
+/**
+ * A page in insertion order, as the filters see it: `idxBound` is its keyset condition on idx
+ * (e.g. "> $3"), repeated inside a rare-facet lookup because the planner carries only equalities
+ * across the join.
+ */
+interface IndexOrderedPage {
+  idxBound?: string;
 }
 
-function applyFilter(sql: SqlBuilder, scope: RecordScope, filter: RecordFilter): void {
+function applyFilter(sql: SqlBuilder, scope: RecordScope, filter: RecordFilter, page?: IndexOrderedPage): void {
   const facets = (tokens: string[], op: "@>" | "&&") => `r.facets ${op} ${sql.param(tokens)}::text[]`;
+  // A page in idx order that needs a rare facet reads its records from record_facet (one such
+  // lookup drives the page; further facets are tested on the records it finds). Counts and pages
+  // in another order walk and test the records.
+  let rareFacetLookup = Boolean(page && scope.sideTablesReady);
+  const required = (tokens: string[], op: "@>" | "&&") => {
+    if (!rareFacetLookup || tokens.length !== 1 || !scope.rareFacets.includes(tokens[0])) return facets(tokens, op);
+    rareFacetLookup = false;
+    const bound = page?.idxBound ? ` AND f.idx ${page.idxBound}` : "";
+    return `EXISTS (SELECT 1 FROM record_facet f WHERE f.dataset_id = r.dataset_id AND f.facet = ${sql.param(tokens[0])} AND f.idx = r.idx${bound})`;
+  };
   if (filter.annotators?.length) {
     const status = filter.annotatorStatus;
-    sql.where.push(facets(filter.annotators.map((a) => (status ? facet.annotatorStatus(a, status) : facet.annotator(a))), "&&"));
+    sql.where.push(required(filter.annotators.map((a) => (status ? facet.annotatorStatus(a, status) : facet.annotator(a))), "&&"));
   } else if (filter.annotatorStatus) {
-    sql.where.push(facets([facet.status(filter.annotatorStatus)], "@>"));
+    sql.where.push(required([facet.status(filter.annotatorStatus)], "@>"));
   }
   for (const { question, status } of filter.questionStatus ?? []) {
     if (status === "pending") sql.where.push(question ? `NOT ${facets([facet.answered(question)], "@>")}` : `NOT ${facets(RESPONSE_STATUSES.map(facet.status), "&&")}`);
-    else sql.where.push(facets([question ? facet.answeredWith(question, status) : facet.status(status)], "@>"));
+    else sql.where.push(required([question ? facet.answeredWith(question, status) : facet.status(status)], "@>"));
   }
   if (filter.suggestion !== undefined) {
-    const has = facets([facet.suggestion(typeof filter.suggestion === "string" ? filter.suggestion : undefined)], "@>");
-    sql.where.push(filter.suggestion === false ? `NOT ${has}` : has);
+    const token = [facet.suggestion(typeof filter.suggestion === "string" ? filter.suggestion : undefined)];
+    sql.where.push(filter.suggestion === false ? `NOT ${facets(token, "@>")}` : required(token, "@>"));
   }
   for (const [name, values] of Object.entries(filter.metadataTerms ?? {})) {
     const terms = termsAsJsonb(values);
@@ -115,7 +133,7 @@ function applyFilter(sql: SqlBuilder, scope: RecordScope, filter: RecordFilter):
   if (filter.search?.trim()) {
     const query = `websearch_to_tsquery('simple', ${sql.param(filter.search.trim())})`;
     sql.where.push(
-      scope.searchReady
+      scope.sideTablesReady
         ? `EXISTS (SELECT 1 FROM record_search s WHERE s.dataset_id = r.dataset_id AND s.idx = r.idx AND s.vector @@ ${query})`
         : `${SEARCH_VECTOR} @@ ${query}`,
     );
@@ -159,7 +177,6 @@ export async function listRecords(db: pg.Pool, scope: RecordScope, query: PageQu
   const sql = new SqlBuilder();
   const datasetId = scope.id;
   sql.where.push(`r.dataset_id = ${sql.param(datasetId)}`);
-  applyFilter(sql, scope, query.filter ?? {});
   const sort = query.sort ?? { by: "index", order: "asc" };
   const desc = sort.order === "desc";
   const cmp = desc ? "<" : ">";
@@ -167,12 +184,15 @@ export async function listRecords(db: pg.Pool, scope: RecordScope, query: PageQu
   let pageOrder: string;
   let sortValue = "";
   if (sort.by === "index") {
-    if (query.cursor) sql.where.push(`r.idx ${cmp} ${sql.param(query.cursor.index)}`);
+    const idxBound = query.cursor ? `${cmp} ${sql.param(query.cursor.index)}` : undefined;
+    if (idxBound) sql.where.push(`r.idx ${idxBound}`);
+    applyFilter(sql, scope, query.filter ?? {}, { idxBound });
     orderBy = `r.idx ${desc ? "DESC" : "ASC"}`;
     pageOrder = `p.idx ${desc ? "DESC" : "ASC"}`;
   } else {
     // jsonb ordering sorts numbers numerically and strings lexically; a missing value is jsonb
     // null, which sorts first, so every record keeps a place in the keyset.
+    applyFilter(sql, scope, query.filter ?? {});
     const key = metadataSortKey(sql.param(sort.by));
     sortValue = `, ${key} AS sort_value`;
     if (query.cursor) {

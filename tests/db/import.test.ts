@@ -6,6 +6,7 @@ import { importFromPath } from "../../server/imports";
 import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { countRecords, getRecord, listAnnotators, listRecords, streamRecords, type RecordScope } from "../../server/db/records";
 import { deleteDataset, findDataset, getDataset, listDatasets } from "../../server/db/datasets";
+import type { RecordCursor, RecordFilter } from "../../server/feedback/record-query";
 import { makeTempDir, removeTempDirs, writeFiles, buildZip } from "../../server/feedback/test-helpers";
 
 const U1 = "11111111-1111-4111-8111-111111111111";
@@ -143,7 +144,7 @@ describe("import into PostgreSQL", () => {
     const id = (await findDataset(db.pool, "it-delete"))!.id;
     await deleteDataset(db, "it-delete");
     const left = await db.pool.query(
-      "SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) + (SELECT count(*) FROM record_search WHERE dataset_id = $1) AS n",
+      "SELECT (SELECT count(*) FROM record WHERE dataset_id = $1) + (SELECT count(*) FROM annotator WHERE dataset_id = $1) + (SELECT count(*) FROM record_search WHERE dataset_id = $1) + (SELECT count(*) FROM record_facet WHERE dataset_id = $1) AS n",
       [id],
     );
     expect(left.rows[0].n).toBe(0);
@@ -229,16 +230,41 @@ describe("record pages and filters", () => {
     expect(await countRecords(db.pool, dataset, { search: "cherry", metadataTerms: { source: ["mail"] } })).toEqual({ count: 6, capped: false });
   });
 
-  it("searches the stored vectors once they are filled, and computes them from the fields before", async () => {
-    expect(dataset.searchReady).toBe(true);
+  it("reads the side tables once they are filled, with the same results as before", async () => {
+    expect(dataset.sideTablesReady).toBe(true);
     const vectors = await db.pool.query("SELECT count(*)::int AS n FROM record_search WHERE dataset_id = $1", [datasetId]);
     expect(vectors.rows[0].n).toBe(60);
-    const unfilled = { id: datasetId, searchReady: false };
-    for (const filter of [{ search: "cherry" }, { search: "cherry", metadataTerms: { source: ["mail"] } }, { search: "\"no such words\"" }]) {
-      const stored = await listRecords(db.pool, dataset, { limit: 50, filter });
-      expect((await listRecords(db.pool, unfilled, { limit: 50, filter })).records.map((r) => r.index)).toEqual(stored.records.map((r) => r.index));
-      expect(await countRecords(db.pool, unfilled, filter)).toEqual(await countRecords(db.pool, dataset, filter));
+    // 15 of 60 records have a suggestion: at most a quarter, so listed; 20 discarded are not
+    expect(dataset.rareFacets).toEqual(expect.arrayContaining(["g", "g:label"]));
+    expect(dataset.rareFacets).not.toContain("q:label:discarded");
+    const unfilled: RecordScope = { id: datasetId, sideTablesReady: false, rareFacets: [] };
+    const pagesThrough = async (scope: RecordScope, filter: RecordFilter, order: "asc" | "desc") => {
+      const seen: number[] = [];
+      let cursor: RecordCursor | null = null;
+      do {
+        const page = await listRecords(db.pool, scope, { limit: 4, filter, cursor, sort: { by: "index", order } });
+        seen.push(...page.records.map((r) => r.index));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const filters: RecordFilter[] = [
+      { search: "cherry" },
+      { search: "cherry", metadataTerms: { source: ["mail"] } },
+      { search: '"no such words"' },
+      { suggestion: true },
+      { suggestion: "label", search: "cherry" },
+      { suggestion: "label", questionStatus: [{ question: "label", status: "discarded" }] },
+      { suggestion: false },
+    ];
+    for (const filter of filters) {
+      for (const order of ["asc", "desc"] as const) {
+        const expected = await pagesThrough(unfilled, filter, order);
+        expect(await pagesThrough(dataset, filter, order)).toEqual(expected);
+      }
+      expect(await countRecords(db.pool, dataset, filter)).toEqual(await countRecords(db.pool, unfilled, filter));
     }
+    expect(await pagesThrough(dataset, { suggestion: true }, "asc")).toHaveLength(15);
   });
 
   it("sorts by a metadata value with a stable keyset, both directions", async () => {
@@ -286,14 +312,15 @@ describe("record pages and filters", () => {
     const exists = async (name: string) => (await db.pool.query("SELECT to_regclass($1) IS NOT NULL AS e", [name])).rows[0].e;
     await db.pool.query(`DROP INDEX ${facetsIndexName(datasetId)}`);
     await db.pool.query(`DROP INDEX ${searchIndexName(datasetId)}`);
-    // as a dataset imported before search vectors were stored: none, and not ready
+    // as a dataset imported before the side tables: none of their rows, and not ready
     await db.pool.query("DELETE FROM record_search WHERE dataset_id = $1", [datasetId]);
-    await db.pool.query("UPDATE dataset SET search_ready = false WHERE id = $1", [datasetId]);
+    await db.pool.query("DELETE FROM record_facet WHERE dataset_id = $1", [datasetId]);
+    await db.pool.query("UPDATE dataset SET side_tables_ready = false, rare_facets = '{}' WHERE id = $1", [datasetId]);
     const log: string[] = [];
     await ensureDatasetIndexes(db.pool, (line) => log.push(line));
     expect(await exists(facetsIndexName(datasetId))).toBe(true);
     expect(await exists(searchIndexName(datasetId))).toBe(true);
-    expect((await findDataset(db.pool, "it-filters"))!.searchReady).toBe(true);
+    expect((await findDataset(db.pool, "it-filters"))!).toMatchObject({ sideTablesReady: true, rareFacets: dataset.rareFacets });
     expect(await countRecords(db.pool, dataset, { search: "cherry" })).toEqual({ count: 12, capped: false });
     expect(log).toEqual(["building the search and filter indexes of it-filters…"]);
     await ensureDatasetIndexes(db.pool, (line) => log.push(line));
