@@ -25,19 +25,29 @@ export async function benchDatabase(): Promise<{ db: Database; url: string; embe
   }
   await applyMigrations(url, ROOT);
   const db = connect(url); // the server's pool size: the benchmarks measure what the server does
-  await prewarmed(db);
+  await quietMachine();
   return { db, url, embedded, close: async () => { await db.close(); await embedded?.stop(); } };
 }
 
 /**
- * Waits for PostgreSQL's autoprewarm worker (embedded servers load the blocks their last run had
- * cached) to finish, so the benchmarks measure a running server, not one reading its cache back.
+ * Waits until the machine is idle: after a start, PostgreSQL loads back the blocks its last run had
+ * cached (autoprewarm) and may vacuum what a previous benchmark wrote, for seconds to minutes. The
+ * benchmarks measure a running server on a quiet machine, not those. Gives up after 3 minutes.
  */
-async function prewarmed(db: Database): Promise<void> {
-  for (;;) {
-    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autoprewarm worker'");
-    if (rows[0].n === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+async function quietMachine(): Promise<void> {
+  const cpuTimes = () => {
+    const fields = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), idle: fields[3] + (fields[4] ?? 0) };
+  };
+  if (!fs.existsSync("/proc/stat")) return;
+  const deadline = performance.now() + 180_000;
+  let quietSamples = 0;
+  while (quietSamples < 3 && performance.now() < deadline) {
+    const before = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = cpuTimes();
+    const busy = 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
+    quietSamples = busy < 0.1 ? quietSamples + 1 : 0;
   }
 }
 

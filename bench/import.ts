@@ -32,7 +32,7 @@ async function main() {
   } finally {
     await bench.close();
   }
-  printTable(`Import, ${records.toLocaleString("en")} records × 3 annotators`, ["format", "records", "responses", "seconds", "records/s", "peak RSS MB", "search + sort indexes s (after commit)", "target"], rows);
+  printTable(`Import, ${records.toLocaleString("en")} records × 3 annotators`, ["format", "records", "responses", "seconds", "records/s", "peak RSS MB", "side tables + indexes s (after commit)", "target"], rows);
 }
 
 void main();
