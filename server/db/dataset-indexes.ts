@@ -57,7 +57,8 @@ export function datasetIndexNames(datasetId: number): string[] {
 export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings, options: { analyze?: boolean } = {}): Promise<void> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   const unaliased = (expression: string) => expression.replace(/\br\./g, "");
-  await fillSideTables(db, datasetId);
+  // A dataset deleted meanwhile gets no indexes (its deletion dropped any it had).
+  if (!(await fillSideTables(db, datasetId))) return;
   await db.query(`CREATE INDEX IF NOT EXISTS ${searchIndexName(datasetId)} ON record_search USING gin (vector) WHERE dataset_id = ${datasetId}`);
   await db.query(`DROP INDEX IF EXISTS ${legacySearchIndexName(datasetId)}`);
   await db.query(`CREATE INDEX IF NOT EXISTS ${facetsIndexName(datasetId)} ON record USING gin (facets) WHERE dataset_id = ${datasetId}`);
@@ -86,10 +87,10 @@ export const RARE_FACET_SHARE = 0.25;
 
 /**
  * Fills a dataset's side tables in one transaction with the flag that says they are full, so a
- * read uses either all of their rows or none: ~23 s for the search vectors of a million short
+ * read uses either all of their rows or none; false when the dataset no longer exists: ~23 s for the search vectors of a million short
  * records and ~8 s for their rare facets, single-threaded.
  */
-async function fillSideTables(db: pg.Pool, datasetId: number): Promise<void> {
+async function fillSideTables(db: pg.Pool, datasetId: number): Promise<boolean> {
   const client = await db.connect();
   try {
     await client.query("BEGIN");
@@ -105,6 +106,7 @@ async function fillSideTables(db: pg.Pool, datasetId: number): Promise<void> {
       await client.query("UPDATE dataset SET side_tables_ready = true, rare_facets = $2 WHERE id = $1", [datasetId, rare]);
     }
     await client.query("COMMIT");
+    return rows.length > 0;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;

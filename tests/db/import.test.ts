@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/imports";
-import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
+import { buildDatasetIndexes, ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { countRecords, getRecord, listAnnotators, listRecords, streamRecords, type RecordScope } from "../../server/db/records";
 import { deleteDataset, findDataset, getDataset, listDatasets } from "../../server/db/datasets";
 import type { RecordCursor, RecordFilter } from "../../server/feedback/record-query";
@@ -148,6 +148,9 @@ describe("import into PostgreSQL", () => {
       [id],
     );
     expect(left.rows[0].n).toBe(0);
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname LIKE $1", [`%\\_${id}`])).rows[0].n).toBe(0);
+    // an index build that comes after the deletion (an import's background build) creates nothing
+    await buildDatasetIndexes(db.pool, id, { fields: [], questions: [] } as never);
     expect((await db.pool.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname LIKE $1", [`%\\_${id}`])).rows[0].n).toBe(0);
   });
 
