@@ -5,10 +5,10 @@
  * - full-text search: every record's vector in `record_search`, with one partial GIN index on it;
  * - response and suggestion filters: one partial GIN index over the record facets, and the
  *   records holding each rare facet in `record_facet`;
- * Until `dataset.side_tables_ready`, a search computes each tested record's vector and a facet
- * filter tests each record's facets.
  * - sort by a metadata value at a million records: one partial expression index per property.
- * The expressions must match the ones server/db/records.ts queries with, exactly.
+ * Until `dataset.side_tables_ready`, a search computes each tested record's vector and a facet
+ * filter tests each record's facets. The expressions must match the ones server/db/records.ts
+ * queries with, exactly.
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
@@ -87,8 +87,8 @@ export const RARE_FACET_SHARE = 0.25;
 
 /**
  * Fills a dataset's side tables in one transaction with the flag that says they are full, so a
- * read uses either all of their rows or none; false when the dataset no longer exists: ~23 s for the search vectors of a million short
- * records and ~8 s for their rare facets, single-threaded.
+ * read uses either all of their rows or none: ~23 s for the search vectors of a million short
+ * records and ~8 s for their rare facets, single-threaded. False when the dataset no longer exists.
  */
 async function fillSideTables(db: pg.Pool, datasetId: number): Promise<boolean> {
   const client = await db.connect();

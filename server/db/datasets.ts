@@ -17,13 +17,13 @@ export interface DatasetSummary {
   annotatorCount: number;
   questionCount: number;
   importedAt: Date;
+}
+
+export interface DatasetDetail extends DatasetSummary {
   /** record_search and record_facet hold this dataset's rows (see dataset-indexes.ts) */
   sideTablesReady: boolean;
   /** the facets record_facet lists */
   rareFacets: string[];
-}
-
-export interface DatasetDetail extends DatasetSummary {
   settings: DatasetSettings;
 }
 
@@ -66,7 +66,7 @@ function toDetail(row: DatasetRow): DatasetDetail {
 export async function listDatasets(db: pg.Pool): Promise<DatasetSummary[]> {
   const { rows } = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM dataset ORDER BY imported_at DESC`);
   return rows.map((row) => {
-    const { settings: _settings, ...summary } = toDetail(row);
+    const { settings: _settings, sideTablesReady: _ready, rareFacets: _rare, ...summary } = toDetail(row);
     return summary;
   });
 }
