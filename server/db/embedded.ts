@@ -83,7 +83,7 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     createPostgresUser: process.getuid?.() === 0,
     // Tuned for bulk imports on a small machine: fewer checkpoints. The buffer cache is a quarter
     // of memory as PostgreSQL's docs advise (up to 2 GB): a million-record dataset's pages then stay
-    // in it, where the default 128 MB made every deep page copy its blocks from the OS cache.
+    // in it, where 256 MB made every deep page copy its blocks from the OS cache.
     // pg_prewarm's autoprewarm saves which blocks were cached and loads them back after a restart.
     postgresFlags: ["-c", `shared_buffers=${sharedBuffersMb()}MB`, "-c", "shared_preload_libraries=pg_prewarm", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=30min", "-c", "work_mem=32MB", "-c", "random_page_cost=1.1", "-c", "unix_socket_directories=/tmp"],
     onLog: (message) => log(String(message)),
