@@ -45,7 +45,11 @@ async function main() {
   await importSamplesIfEmpty(db, (line) => console.log(line));
   // In the background: the datasets are browsable meanwhile, only unindexed.
   const { ensureDatasetIndexes } = await import("../server/db/dataset-indexes");
-  void ensureDatasetIndexes(db.bulk, (line) => console.log(line)).catch((error) => console.error(`dataset indexes: ${(error as Error).message}`));
+  const { ensureDigests } = await import("../server/db/record-digest");
+  void ensureDatasetIndexes(db.bulk, (line) => console.log(line))
+    .catch((error) => console.error(`dataset indexes: ${(error as Error).message}`))
+    .then(() => ensureDigests(db.bulk, (line) => console.log(line)))
+    .catch((error) => console.error(`record digests: ${(error as Error).message}`));
   if (!dev) buildIfStale();
 
   const port = process.env.PORT || "3000";

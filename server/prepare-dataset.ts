@@ -11,7 +11,15 @@ import { getDataset, type DatasetDetail } from "./db/datasets";
 import { listRecords, listRecordsByIndexes, streamRecords, type BrowsedRecord } from "./db/records";
 import type { RecordCursor, RecordSort } from "./feedback/record-query";
 import {
+  createDigestDiagnostics,
+  diagnosePrepared,
+  digestPositions,
+  fillExamples,
   formatRecordsPage,
+  IrregularDigestError,
+  type DiagnosticsReport,
+  type PreparedMeta,
+  type TokenCounter,
   prepareForTraining,
   readsWholeRecord,
   type FilterBy,
@@ -22,6 +30,7 @@ import {
   type TrainingTask,
 } from "./training";
 import { createRng } from "./training/random";
+import { streamDigest } from "./db/record-digest";
 
 export interface PrepareOptions {
   task: TrainingTask;
@@ -59,6 +68,42 @@ export async function prepareDataset(db: Db, datasetName: string, options: Prepa
     frameworkOptions: options.frameworkOptions,
   });
   return { dataset, prepared };
+}
+
+export interface DiagnoseOptions extends PrepareOptions {
+  /** Token lengths too (every k-th row): these need the texts, so the records are read. */
+  tokens?: TokenCounter;
+}
+
+/**
+ * Full-dataset diagnostics: for a default classification task on a label or rating question, from
+ * the records' digests (server/feedback/record-digest.ts, ~10× faster at a million records), with
+ * the texts of the example records read afterwards; otherwise a full prepare of the records. Both
+ * report the same (tested).
+ */
+export async function diagnoseDataset(
+  db: Db,
+  datasetName: string,
+  options: DiagnoseOptions,
+): Promise<{ report: DiagnosticsReport; meta: PreparedMeta; source: "digests" | "records" }> {
+  const dataset = await getDataset(db.pool, datasetName);
+  const positions = digestPositions(dataset.settings, options.task, options.framework);
+  const inOrder = !options.sortBy || (options.sortBy.by === "index" && options.sortBy.order !== "desc");
+  if (positions && dataset.digestReady && inOrder && !options.tokens) {
+    const diagnostics = await createDigestDiagnostics({ ...options, settings: dataset.settings, records: dataset.recordCount });
+    try {
+      await streamDigest(db.bulk, dataset, positions, (digest) => diagnostics.add(digest), options.signal);
+      const result = diagnostics.finish();
+      const examples = [...new Set([...result.examples.conflicts, ...result.examples.leakage])];
+      const records = new Map((await listRecordsByIndexes(db.pool, dataset.id, examples)).map((r) => [r.index, r]));
+      const field = dataset.settings.fields[positions.field]!.name;
+      return { report: fillExamples(result, (idx) => String(records.get(idx)?.fields[field] ?? "")), meta: result.meta, source: "digests" };
+    } catch (error) {
+      if (!(error instanceof IrregularDigestError)) throw error;
+    }
+  }
+  const { prepared } = await prepareDataset(db, datasetName, options);
+  return { report: diagnosePrepared(prepared, options.frameworkOptions, options.tokens), meta: prepared.meta, source: "records" };
 }
 
 export interface PreviewOptions {

@@ -24,6 +24,8 @@ export interface DatasetDetail extends DatasetSummary {
   sideTablesReady: boolean;
   /** the facets record_facet lists */
   rareFacets: string[];
+  /** record_digest holds this dataset's record digests (see record-digest.ts) */
+  digestReady: boolean;
   settings: DatasetSettings;
 }
 
@@ -39,11 +41,12 @@ interface DatasetRow {
   imported_at: Date;
   side_tables_ready: boolean;
   rare_facets: string[];
+  digest_ready: boolean;
 }
 
 // imported_at is a timestamp without zone written by the server's clock (DEFAULT CURRENT_TIMESTAMP,
 // in the session time zone); read as timestamptz it comes back as the right instant.
-const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at, side_tables_ready, rare_facets";
+const DATASET_COLUMNS = "id, name, source, record_count, response_count, suggestion_count, annotator_count, settings, imported_at::timestamptz AS imported_at, side_tables_ready, rare_facets, digest_ready";
 
 function toDetail(row: DatasetRow): DatasetDetail {
   const settings = datasetSettingsSchema.parse(row.settings);
@@ -59,6 +62,7 @@ function toDetail(row: DatasetRow): DatasetDetail {
     importedAt: row.imported_at,
     sideTablesReady: row.side_tables_ready,
     rareFacets: row.rare_facets,
+    digestReady: row.digest_ready,
     settings,
   };
 }
@@ -66,7 +70,7 @@ function toDetail(row: DatasetRow): DatasetDetail {
 export async function listDatasets(db: pg.Pool): Promise<DatasetSummary[]> {
   const { rows } = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM dataset ORDER BY imported_at DESC`);
   return rows.map((row) => {
-    const { settings: _settings, sideTablesReady: _ready, rareFacets: _rare, ...summary } = toDetail(row);
+    const { settings: _settings, sideTablesReady: _ready, rareFacets: _rare, digestReady: _digest, ...summary } = toDetail(row);
     return summary;
   });
 }
@@ -123,6 +127,7 @@ export async function deleteDataset(db: { pool: pg.Pool; prisma: PrismaClient },
       await tx.record.deleteMany({ where: { datasetId: dataset.id } });
       await tx.recordSearch.deleteMany({ where: { datasetId: dataset.id } });
       await tx.recordFacet.deleteMany({ where: { datasetId: dataset.id } });
+      await tx.recordDigest.deleteMany({ where: { datasetId: dataset.id } });
       await tx.dataset.delete({ where: { id: dataset.id } });
       for (const index of datasetIndexNames(dataset.id)) await tx.$executeRawUnsafe(`DROP INDEX IF EXISTS ${index}`);
     },

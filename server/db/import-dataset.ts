@@ -1,6 +1,6 @@
 /**
  * Writes one parsed export into PostgreSQL as one transaction: records (each with its responses,
- * suggestions and facets) stream in with COPY in batches, so nothing of a failed import remains
+ * suggestions and facets) stream in with COPY in batches, then their digests (record-digest.ts), so nothing of a failed import remains
  * and memory stays flat whatever the dataset size. While Postgres ingests one batch, the next is
  * parsed.
  */
@@ -10,6 +10,8 @@ import type { DatasetSettings, FeedbackRecord } from "../feedback/schema";
 import { ImportError } from "../feedback/errors";
 import { forgetDataset } from "./datasets";
 import { recordFacets, textArrayLiteral } from "./record-facets";
+import { writeDigestBlocks } from "./record-digest";
+import { DigestWriter } from "../feedback/record-digest";
 
 export interface ImportInput {
   name: string;
@@ -89,8 +91,10 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
           throw new ImportError({ file: at ?? input.source, problem: `the database rejected this record: ${error.message}`, cause: error });
         });
 
+    const digests = new DigestWriter(input.settings);
     for await (const { record, file, line, row } of input.records) {
       const idx = recordCount++;
+      digests.add(idx, record);
       const annotatorsOfResponses = record.responses.map((response) => {
         let annotatorId = annotatorIds.get(response.userId);
         if (annotatorId === undefined) {
@@ -122,6 +126,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
     batch = newBatch();
     input.onProgress?.(recordCount);
     if (recordCount === 0) throw new ImportError({ file: input.source, problem: "the export holds no records" });
+    await writeDigestBlocks(client, datasetId, digests.end());
 
     if (annotatorIds.size > 0) {
       const ids = [...annotatorIds.entries()];
@@ -132,7 +137,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
       );
     }
     await client.query(
-      "UPDATE dataset SET record_count = $2, response_count = $3, suggestion_count = $4, annotator_count = $5 WHERE id = $1",
+      "UPDATE dataset SET record_count = $2, response_count = $3, suggestion_count = $4, annotator_count = $5, digest_ready = true WHERE id = $1",
       [datasetId, recordCount, responseCount, suggestionCount, annotatorIds.size],
     );
     await client.query("COMMIT");

@@ -23,7 +23,7 @@ export const TOKEN_BINS = [0, 1, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as
 export const MAX_TOKENIZED_ROWS = 10_000;
 /** A class with fewer rows than this fraction of the majority class is reported. */
 export const MINORITY_CLASS_RATIO = 0.1;
-const MAX_EXAMPLES = 5;
+export const MAX_EXAMPLES = 5;
 
 /** Counts a text's tokens (special tokens left out), for token-length histograms. */
 export interface TokenCounter {
@@ -188,6 +188,13 @@ export function diagnosePrepared(
   for (const row of data.train) diagnostics.add({ split: "train", row });
   for (const row of data.test) diagnostics.add({ split: "test", row });
   const report = diagnostics.result();
+  report.records = recordCounts(meta);
+  report.warnings = warningsFor(report);
+  return report;
+}
+
+/** The report's record counts from a prepare's meta: records with rows are those not dropped. */
+export function recordCounts(meta: Pick<PreparedData["meta"], "counts" | "dropped">): DiagnosticsReport["records"] {
   const dropped: Partial<Record<DropReason, number>> = {};
   let droppedTotal = 0;
   for (const reason of DROP_REASON_LIST) {
@@ -195,19 +202,17 @@ export function diagnosePrepared(
     dropped[reason] = meta.dropped[reason].count;
     droppedTotal += meta.dropped[reason].count;
   }
-  report.records = { total: meta.counts.records, withRows: meta.counts.records - droppedTotal, errors: 0, dropped };
-  report.warnings = warningsFor(report);
-  return report;
+  return { total: meta.counts.records, withRows: meta.counts.records - droppedTotal, errors: 0, dropped };
 }
 
-function labelDistribution(counts: Map<string, number>, labels: LabelSpace | undefined): Record<string, number> {
+export function labelDistribution(counts: Map<string, number>, labels: LabelSpace | undefined): Record<string, number> {
   const distribution: Record<string, number> = {};
   for (const name of labels?.names ?? []) distribution[name] = 0; // every label, so unused ones show
   for (const [name, count] of counts) distribution[name] = count;
   return distribution;
 }
 
-function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
+export function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
   const warnings: DiagnosticsWarning[] = [];
   if (report.labels) {
     const entries = Object.entries(report.labels);
@@ -253,11 +258,11 @@ function accumulator(byColumn: Map<string, LengthAccumulator>, column: string, b
   return acc;
 }
 
-function histograms(byColumn: Map<string, LengthAccumulator>): Record<string, LengthHistogram> {
+export function histograms(byColumn: Map<string, LengthAccumulator>): Record<string, LengthHistogram> {
   return Object.fromEntries([...byColumn].map(([column, acc]) => [column, acc.histogram()]));
 }
 
-class LengthAccumulator {
+export class LengthAccumulator {
   private readonly counts: number[];
   private count = 0;
   private sum = 0;
@@ -289,6 +294,6 @@ class LengthAccumulator {
   }
 }
 
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -85,3 +85,9 @@ export type {
   DirectPreferenceOptimizationSample,
   ChatCompletionSample,
 } from "./tasks/types";
+export {
+  createDigestDiagnostics,
+  digestPositions,
+  fillExamples,
+  IrregularDigestError,
+} from "./digest-diagnostics";

@@ -67,15 +67,7 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
   }
   const plan = await createPlan(input);
   try {
-    const dropped = Object.fromEntries(DROP_REASON_LIST.map((r) => [r, { count: 0, recordIds: [] }])) as unknown as Record<
-      DropReason,
-      DroppedRecords
-    >;
-    const noteDrop = (reason: DropReason, recordId: string) => {
-      const entry = dropped[reason];
-      entry.count++;
-      if (entry.recordIds.length < MAX_LISTED_IDS) entry.recordIds.push(recordId);
-    };
+    const { dropped, noteDrop } = dropTally();
     const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
     const seen = plan.task.dedup ? new SampleSet() : undefined;
     const consistency = input.task.mode === "function" ? new ConsistencyCheck() : undefined;
@@ -156,6 +148,19 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
   }
 }
 
+/** Dropped records by reason: a count and the first MAX_LISTED_IDS record ids of each. */
+export function dropTally(): { dropped: Record<DropReason, DroppedRecords>; noteDrop(reason: DropReason, recordId: string): void } {
+  const dropped = Object.fromEntries(DROP_REASON_LIST.map((r) => [r, { count: 0, recordIds: [] }])) as unknown as Record<DropReason, DroppedRecords>;
+  return {
+    dropped,
+    noteDrop(reason, recordId) {
+      const entry = dropped[reason];
+      entry.count++;
+      if (entry.recordIds.length < MAX_LISTED_IDS) entry.recordIds.push(recordId);
+    },
+  };
+}
+
 /** Argilla's drop_duplicates: identical samples (deep equality) after the first are removed in place. */
 function removeDuplicates(samples: (Sample | undefined)[], seen: SampleSet): number {
   let removed = 0;
@@ -168,9 +173,9 @@ function removeDuplicates(samples: (Sample | undefined)[], seen: SampleSet): num
   return removed;
 }
 
-function buildMeta(
-  input: PrepareInput,
-  plan: Plan,
+export function buildMeta(
+  input: Pick<PrepareInput, "framework" | "task">,
+  plan: Pick<Plan, "task">,
   labels: LabelSpace | undefined,
   multiLabel: boolean | undefined,
   counts: PreparedMeta["counts"],
@@ -185,7 +190,7 @@ function buildMeta(
   return meta;
 }
 
-function noRowsMessage(records: number, dropped: Record<DropReason, DroppedRecords>): string {
+export function noRowsMessage(records: number, dropped: Record<DropReason, DroppedRecords>): string {
   if (records === 0) return "No records found in the dataset: import or add records first.";
   const reasons = DROP_REASON_LIST.filter((r) => dropped[r].count > 0).map((r) => `${r}: ${dropped[r].count}`);
   return (

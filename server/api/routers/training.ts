@@ -7,9 +7,9 @@ import { TRPCError } from "@trpc/server";
 import { procedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
-import { diagnosePrepared, frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
+import { frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
 import { FormattingFunctionError } from "../../training/sandbox";
-import { prepareDataset, previewDataset } from "../../prepare-dataset";
+import { diagnoseDataset, previewDataset } from "../../prepare-dataset";
 import { prepareCommand } from "../../prepare-command";
 import { loadTokenizer } from "../../tokenizers";
 
@@ -86,7 +86,7 @@ export const trainingRouter = router({
     }),
 
   /**
-   * Prepares the whole dataset (streamed) and reports counts, drops, distributions, warnings; with
+   * Reports the whole dataset's counts, drops, distributions and warnings (diagnoseDataset); with
    * `tokenizer` (a folder or tokenizer.json on the server), token lengths too.
    */
   diagnostics: procedure
@@ -108,15 +108,12 @@ export const trainingRouter = router({
       try {
         // A full prepare of a large dataset takes seconds: stop it when the browser moves on to
         // a newer task (the query is aborted) instead of finishing work nobody will read.
-        const [{ prepared }, tokens] = await Promise.all([
-          prepareDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal }),
-          // A tokenizer that cannot be loaded costs the token histogram only, not the diagnostics.
-          input.tokenizer ? loadTokenizer(input.tokenizer).catch((error: Error) => error) : null,
-        ]);
-        const { dropped, ...meta } = prepared.meta;
+        // A tokenizer that cannot be loaded costs the token histogram only, not the diagnostics.
+        const tokens = input.tokenizer ? await loadTokenizer(input.tokenizer).catch((error: Error) => error) : null;
         const counter = tokens instanceof Error ? undefined : (tokens ?? undefined);
         const tokenizerError = tokens instanceof Error ? tokens.message : null;
-        return { taskError: null, tokenizerError, report: diagnosePrepared(prepared, frameworkOptions, counter), dropped, meta };
+        const { report, meta: { dropped, ...meta } } = await diagnoseDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal, tokens: counter });
+        return { taskError: null, tokenizerError, report, dropped, meta };
       } catch (error) {
         // A formatting function that fails on some record, or an impossible split: show it.
         return { taskError: (error as Error).message, tokenizerError: null, report: null, dropped: null, meta: null };

@@ -28,7 +28,7 @@ const functionOutput: FunctionOutputContract<TextClassificationSample, TextClass
 };
 
 /** A unified label answer as label name(s): ratings become their option text ("4"), never a class index. */
-function labelNames(value: ResponseValue): string | string[] {
+export function labelNames(value: ResponseValue): string | string[] {
   return Array.isArray(value) ? (value as string[]).map(String) : String(value);
 }
 

@@ -1,0 +1,108 @@
+/**
+ * `record_digest`: a dataset's record digests (server/feedback/record-digest.ts), one row per block
+ * of records, each part a bytea. They are written in the import's transaction (the import has
+ * parsed every record anyway: ~0.3 µs a record), or from the records for datasets imported before
+ * digests existed (ensureDigests, at start); `dataset.digest_ready` says a dataset has them.
+ * Records never change after their import. A row per record cost Postgres 1.6 s to send for a
+ * million records; a block of 4,096 packed records per row, ~0.1 s.
+ */
+import type pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { DigestWriter, readDigestBlock, type DigestBlock, type RecordDigest } from "../feedback/record-digest";
+import type { DatasetSettings } from "../feedback/schema";
+import { BinaryCopyReader } from "./copy-binary";
+import { streamRecords } from "./records";
+
+/** Writes digest blocks with COPY (bytea in hex). */
+export async function writeDigestBlocks(client: pg.PoolClient, datasetId: number, blocks: readonly DigestBlock[]): Promise<void> {
+  if (blocks.length === 0) return;
+  const hex = (b: Buffer) => `\\\\x${b.toString("hex")}`;
+  const stream = client.query(copyFrom("COPY record_digest (dataset_id, block, records, idx, statuses, text_keys, text_lengths, answer_counts, answers) FROM STDIN"));
+  await new Promise<void>((resolve, reject) => {
+    stream.on("finish", resolve);
+    stream.on("error", reject);
+    for (const b of blocks) {
+      stream.write(`${datasetId}\t${b.block}\t${b.records}\t${hex(b.idx)}\t${hex(b.statuses)}\t${hex(b.textKeys)}\t${hex(b.textLengths)}\t${hex(b.answerCounts)}\t${hex(b.answers)}\n`);
+    }
+    stream.end();
+  });
+}
+
+/**
+ * Streams a dataset's digests in idx order for one field and one question (positions in the
+ * settings), calling `onRecord` for each record (the same object, refilled). One binary COPY.
+ */
+export async function streamDigest(
+  db: pg.Pool,
+  dataset: { id: number; settings: DatasetSettings },
+  positions: { field: number; question: number },
+  onRecord: (digest: RecordDigest) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!Number.isInteger(dataset.id)) throw new Error("dataset id must be an integer");
+  signal?.throwIfAborted();
+  const fieldCount = dataset.settings.fields.length;
+  const reader = new BinaryCopyReader((buf, [records, idx, statuses, textKeys, textLengths, answerCounts, answers]) => {
+    const layout = {
+      records: buf.readInt32BE(records![0]),
+      idx: idx![0],
+      statuses: statuses![0],
+      textKeys: textKeys![0],
+      textLengths: textLengths![0],
+      answerCounts: answerCounts![0],
+      answers: answers![0],
+    };
+    readDigestBlock(buf, layout, fieldCount, positions, onRecord);
+  });
+  const client = await db.connect();
+  let finished = false;
+  try {
+    await client.query("BEGIN READ ONLY");
+    const stream = client.query(
+      copyTo(
+        `COPY (SELECT records, idx, statuses, text_keys, text_lengths, answer_counts, answers FROM record_digest WHERE dataset_id = ${dataset.id} ORDER BY block) TO STDOUT (FORMAT binary)`,
+      ),
+    );
+    for await (const chunk of stream) {
+      signal?.throwIfAborted();
+      reader.push(chunk as Buffer);
+    }
+    reader.end();
+    await client.query("COMMIT");
+    finished = true;
+  } finally {
+    client.release(finished ? undefined : new Error("digest stream abandoned"));
+  }
+}
+
+/**
+ * Digests the records of every dataset that has none yet (imported before digests existed).
+ * Each dataset in one transaction that locks its row, so two starts take turns.
+ */
+export async function ensureDigests(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
+  const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>("SELECT id, name, settings FROM dataset WHERE NOT digest_ready ORDER BY id");
+  for (const dataset of rows) {
+    log(`digesting the records of ${dataset.name}…`);
+    const client = await db.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows: current } = await client.query("SELECT 1 FROM dataset WHERE id = $1 AND NOT digest_ready FOR UPDATE", [dataset.id]);
+      if (current.length) {
+        const writer = new DigestWriter(dataset.settings);
+        for await (const record of streamRecords(db, dataset.id, { parts: "fields-and-responses" })) {
+          writer.add(record.index, record);
+          const blocks = writer.take();
+          if (blocks.length) await writeDigestBlocks(client, dataset.id, blocks);
+        }
+        await writeDigestBlocks(client, dataset.id, writer.end());
+        await client.query("UPDATE dataset SET digest_ready = true WHERE id = $1", [dataset.id]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Record digests: what full-dataset diagnostics of a default classification task need of each
+ * record (server/training/digest-diagnostics.ts), computed once when the record is imported, so
+ * that diagnostics never parse the records' JSON. Records are digested in blocks of DIGEST_BLOCK
+ * (by idx); each part of a block is its records' values packed end to end, big-endian:
+ * - `idx`: int4 per record, ascending;
+ * - `statuses`: int2 per record, a bit mask of its response statuses (STATUS_BITS), with
+ *   HAS_RESPONSE set when it has any response;
+ * - `textKeys` / `textLengths`: per record, per field of the settings, a 53-bit hash of the text
+ *   (int8; MISSING_TEXT for a missing or empty one, NOT_TEXT for a value that is no string) and
+ *   its length in code points (int4);
+ * - `answerCounts` (int2 per record) and `answers` (int4 each): the submitted answers to the label
+ *   and rating questions, in response order, each `question position × 65536 + option position`
+ *   (UNKNOWN_OPTION for a value that is no option).
+ */
+import { codePointLength } from "../training/code-points";
+import { questionOptions, type DatasetSettings, type FeedbackResponse, type QuestionSettings } from "./schema";
+
+export const DIGEST_BLOCK = 4096;
+export const STATUS_BITS = { submitted: 1, draft: 2, discarded: 4 } as const;
+export const HAS_RESPONSE = 8;
+export const MISSING_TEXT = -2;
+export const NOT_TEXT = -1;
+export const UNKNOWN_OPTION = 0xffff;
+
+/** Questions whose answers a digest holds: their answers are options. */
+export function isDigestQuestion(question: QuestionSettings): boolean {
+  return question.type === "label_selection" || question.type === "rating";
+}
+
+/**
+ * A 53-bit hash of a text (cyrb53, public domain): two texts with the same key are taken to be
+ * the same. Among a million distinct texts, some two share a key with a chance of about 1 in 18,000.
+ */
+export function textKey(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export interface DigestBlock {
+  block: number;
+  records: number;
+  idx: Buffer;
+  statuses: Buffer;
+  textKeys: Buffer;
+  textLengths: Buffer;
+  answerCounts: Buffer;
+  answers: Buffer;
+}
+
+/** A record as the digest reads it. */
+export interface DigestedRecord {
+  fields: Record<string, unknown>;
+  responses: readonly Pick<FeedbackResponse, "status" | "values">[];
+}
+
+/** Digests records given in idx order; `take()` hands over each block once it is complete (all at `end`). */
+export class DigestWriter {
+  private readonly fields: string[];
+  private readonly questions: { name: string; position: number; options: Map<string, number> }[];
+  private block = -1;
+  private idx: number[] = [];
+  private statuses: number[] = [];
+  private keys: number[] = [];
+  private lengths: number[] = [];
+  private answerCounts: number[] = [];
+  private answers: number[] = [];
+  private readonly done: DigestBlock[] = [];
+
+  constructor(settings: DatasetSettings) {
+    this.fields = settings.fields.map((f) => f.name);
+    this.questions = settings.questions.flatMap((question, position) =>
+      isDigestQuestion(question) ? [{ name: question.name, position, options: new Map(questionOptions(question).map((o, i) => [optionKey(o), i])) }] : [],
+    );
+  }
+
+  add(idx: number, record: DigestedRecord): void {
+    const block = Math.floor(idx / DIGEST_BLOCK);
+    if (block !== this.block) {
+      this.close();
+      this.block = block;
+    }
+    this.idx.push(idx);
+    let statuses = 0;
+    for (const response of record.responses) statuses |= HAS_RESPONSE | (STATUS_BITS[response.status] ?? 0);
+    this.statuses.push(statuses);
+    for (const name of this.fields) {
+      const value = record.fields[name];
+      if (value === undefined || value === null || value === "") {
+        this.keys.push(MISSING_TEXT);
+        this.lengths.push(0);
+      } else if (typeof value !== "string") {
+        this.keys.push(NOT_TEXT);
+        this.lengths.push(0);
+      } else {
+        this.keys.push(textKey(value));
+        this.lengths.push(codePointLength(value));
+      }
+    }
+    let count = 0;
+    for (const response of record.responses) {
+      if (response.status !== "submitted") continue;
+      for (const question of this.questions) {
+        const value = response.values[question.name];
+        if (value === undefined || value === null) continue;
+        const option = typeof value === "string" || typeof value === "number" ? question.options.get(optionKey(value)) : undefined;
+        this.answers.push(question.position * 65536 + (option ?? UNKNOWN_OPTION));
+        count++;
+      }
+    }
+    this.answerCounts.push(count);
+  }
+
+  /** The blocks completed so far. */
+  take(): DigestBlock[] {
+    return this.done.splice(0);
+  }
+
+  /** Completes the last block; returns the blocks not yet taken. */
+  end(): DigestBlock[] {
+    this.close();
+    return this.take();
+  }
+
+  private close(): void {
+    if (this.idx.length === 0) return;
+    this.done.push({
+      block: this.block,
+      records: this.idx.length,
+      idx: pack(this.idx, 4),
+      statuses: pack(this.statuses, 2),
+      textKeys: pack(this.keys, 8),
+      textLengths: pack(this.lengths, 4),
+      answerCounts: pack(this.answerCounts, 2),
+      answers: pack(this.answers, 4),
+    });
+    this.idx = [];
+    this.statuses = [];
+    this.keys = [];
+    this.lengths = [];
+    this.answerCounts = [];
+    this.answers = [];
+  }
+}
+
+/** Options are strings (labels) or numbers (ratings): a value matches an option of the same type. */
+function optionKey(value: string | number): string {
+  return typeof value === "number" ? `n${value}` : `s${value}`;
+}
+
+function pack(values: readonly number[], width: 2 | 4 | 8): Buffer {
+  const buffer = Buffer.allocUnsafe(values.length * width);
+  values.forEach((value, i) => {
+    if (width === 2) buffer.writeInt16BE(value, 2 * i);
+    else if (width === 4) buffer.writeInt32BE(value, 4 * i);
+    else buffer.writeBigInt64BE(BigInt(value), 8 * i);
+  });
+  return buffer;
+}
+
+/** One record's digest for one field and one question, as readDigestBlock hands it over. */
+export interface RecordDigest {
+  idx: number;
+  statuses: number;
+  /** The field text's key; null when the text is missing or empty. */
+  textKey: number | null;
+  /** The text's length in code points. */
+  textLength: number;
+  /** Option positions of the submitted answers to the question, in response order. */
+  options: readonly number[];
+  /** The digest cannot stand for the record: an answer that is no option, a field value that is no text. */
+  irregular: boolean;
+}
+
+/** Where a block's parts start in a buffer (as a binary COPY row lays them out), and its record count. */
+export interface DigestBlockLayout {
+  records: number;
+  idx: number;
+  statuses: number;
+  textKeys: number;
+  textLengths: number;
+  answerCounts: number;
+  answers: number;
+}
+
+/**
+ * Reads one block's records for the field and question at the given positions of the settings,
+ * calling `onRecord` with the same object each time, refilled: copy what you keep.
+ */
+export function readDigestBlock(
+  buf: Buffer,
+  at: DigestBlockLayout,
+  fieldCount: number,
+  positions: { field: number; question: number },
+  onRecord: (digest: RecordDigest) => void,
+): void {
+  // A DataView's reads compile to single loads; Buffer's readInt32BE assembles bytes.
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const digest: RecordDigest = { idx: 0, statuses: 0, textKey: null, textLength: 0, options: [], irregular: false };
+  let answerAt = at.answers;
+  for (let r = 0; r < at.records; r++) {
+    const field = r * fieldCount + positions.field;
+    const keyAt = at.textKeys + 8 * field;
+    const key = view.getInt32(keyAt) * 4294967296 + view.getUint32(keyAt + 4);
+    digest.idx = view.getInt32(at.idx + 4 * r);
+    digest.statuses = view.getInt16(at.statuses + 2 * r);
+    digest.textKey = key === MISSING_TEXT ? null : key;
+    digest.textLength = view.getInt32(at.textLengths + 4 * field);
+    digest.irregular = key === NOT_TEXT;
+    const options: number[] = [];
+    for (let end = answerAt + 4 * view.getInt16(at.answerCounts + 2 * r); answerAt < end; answerAt += 4) {
+      const code = view.getInt32(answerAt);
+      if (code >>> 16 !== positions.question) continue;
+      const option = code & 0xffff;
+      if (option === UNKNOWN_OPTION) digest.irregular = true;
+      else options.push(option);
+    }
+    digest.options = options;
+    onRecord(digest);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Full-dataset diagnostics from the records' digests (record_digest, filled in SQL after an import)
+ * report exactly what a full prepare of the records reports: on shipped samples and on a dataset
+ * of awkward texts and answers, through diagnoseDataset and the tRPC procedure.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import path from "node:path";
+import { connect, type Database } from "../../server/db/client";
+import { deleteDataset, forgetDataset, getDataset } from "../../server/db/datasets";
+import { ensureDigests } from "../../server/db/record-digest";
+import { importFromPath } from "../../server/imports";
+import { createCaller } from "../../server/api/root";
+import { diagnoseDataset, prepareDataset } from "../../server/prepare-dataset";
+import { diagnosePrepared, parseTrainingTask, type Framework } from "../../server/training";
+import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
+
+const SAMPLES = path.resolve(__dirname, "../../samples");
+const U = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"];
+
+const AWKWARD_YAML = `allow_extra_metadata: true
+fields:
+- name: text
+  required: true
+  title: Text
+  type: text
+  use_markdown: false
+- name: title
+  required: false
+  title: Title
+  type: text
+  use_markdown: false
+guidelines: null
+metadata_properties: null
+questions:
+- description: null
+  name: label
+  required: true
+  title: Label
+  type: label_selection
+  labels:
+  - a
+  - "it's"
+  - "é \\"quoted\\""
+- description: null
+  name: score
+  required: false
+  title: Score
+  type: rating
+  values: [1, 3, 5]
+vectors_settings: null
+`;
+
+/** Texts with quotes, backslashes, non-Latin scripts, emoji, repeats (duplicates and conflicts); empty and missing titles; every status. */
+function awkwardRow(i: number) {
+  const texts = ['say "hi"\\n', "naïve café ✓", "日本語のテキスト", "emoji 🎉🎉", "plain", "tab\there", `unique ${i}`];
+  const labels = ["a", "it's", 'é "quoted"'];
+  const status = i % 11 === 0 ? "draft" : i % 13 === 0 ? "discarded" : "submitted";
+  const annotators = i % 17 === 0 ? 0 : 1 + (i % 3);
+  return {
+    text: texts[i % texts.length],
+    title: i % 5 === 0 ? "" : i % 7 === 0 ? null : `title ${i % 9}`,
+    label: Array.from({ length: annotators }, (_, k) => ({ user_id: U[k], value: labels[(i + k * (i % 2)) % 3], status: k === 0 ? status : "submitted" })),
+    score: i % 4 === 0 ? [] : Array.from({ length: annotators }, (_, k) => ({ user_id: U[k], value: [1, 3, 5][(i * (k + 1)) % 3], status })),
+    "label-suggestion": null,
+    "label-suggestion-metadata": { type: null, score: null, agent: null },
+    "score-suggestion": null,
+    "score-suggestion-metadata": { type: null, score: null, agent: null },
+    external_id: `x${i}`,
+    metadata: "{}",
+  };
+}
+
+let db: Database;
+beforeAll(async () => {
+  db = connect(inject("databaseUrl"));
+  for (const sample of ["sentiment-reviews", "answer-quality", "sentence-pairs"]) await importFromPath(db.pool, path.join(SAMPLES, sample), { name: `dg-${sample}` });
+  const dir = await makeTempDir("digest-it-");
+  await writeFiles(dir, { "argilla.yaml": AWKWARD_YAML, "data/train.jsonl": Array.from({ length: 9000 }, (_, i) => JSON.stringify(awkwardRow(i))).join("\n") });
+  await importFromPath(db.pool, dir, { name: "dg-awkward" });
+});
+afterAll(async () => {
+  await db.close();
+  await removeTempDirs();
+});
+
+/** Every (text field, label or rating question) task of a dataset, with each of its strategies. */
+async function tasksOf(name: string) {
+  const { settings } = await getDataset(db.pool, name);
+  const strategies = { label_selection: ["majority", "disagreement"], rating: ["majority", "mean", "min", "max", "disagreement"] } as Record<string, string[]>;
+  return settings.fields.flatMap((field) =>
+    settings.questions.flatMap((q) => (strategies[q.type] ?? []).map((label_strategy) => ({ task: "text_classification", text: field.name, label: q.name, label_strategy, seed: 3 }))),
+  );
+}
+
+async function fullDiagnostics(name: string, options: Parameters<typeof prepareDataset>[2]) {
+  try {
+    const { prepared } = await prepareDataset(db, name, options);
+    return { report: diagnosePrepared(prepared), meta: prepared.meta };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+describe("diagnostics from record digests", () => {
+  for (const name of ["dg-sentiment-reviews", "dg-answer-quality", "dg-sentence-pairs", "dg-awkward"]) {
+    it(`${name}: every label and rating task reports as a full prepare does`, async () => {
+      const tasks = await tasksOf(name);
+      expect(tasks.length).toBeGreaterThan(0);
+      let compared = 0;
+      for (const raw of tasks) {
+        const task = parseTrainingTask(raw);
+        for (const framework of ["transformers", "spacy"] as Framework[]) {
+          for (const split of [{}, { trainSize: 0.8, seed: 5 }]) {
+            const options = { task, framework, ...split };
+            const full = await fullDiagnostics(name, options);
+            const fromDigests = await diagnoseDataset(db, name, options).then(
+              ({ report, meta, source }) => ({ report, meta, source }),
+              (error: Error) => ({ error: error.message, source: "digests" }),
+            );
+            expect(fromDigests.source).toBe("digests");
+            const { source: _source, ...result } = fromDigests;
+            expect(result, `${JSON.stringify(raw)} ${framework} ${JSON.stringify(split)}`).toEqual(full);
+            compared++;
+          }
+        }
+      }
+      expect(compared).toBe(tasks.length * 4);
+    });
+  }
+
+  it("the awkward dataset shows conflicts and leakage with their texts, and drops empty titles", async () => {
+    const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label", label_strategy: "disagreement" });
+    const { report, source } = await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", trainSize: 0.7 });
+    expect(source).toBe("digests");
+    expect(report.conflicts.inputs).toBeGreaterThan(0);
+    expect(report.conflicts.examples).toContain('say "hi"\\n');
+    expect(report.leakage.rows).toBeGreaterThan(0);
+    const titled = await diagnoseDataset(db, "dg-awkward", { task: parseTrainingTask({ task: "text_classification", text: "title", label: "label" }), framework: "transformers" });
+    expect(titled.report.records.dropped.missing_field).toBeGreaterThan(0);
+  });
+
+  it("other tasks, sorted reads and token counts read the records", async () => {
+    const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label" });
+    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "openai" })).source).toBe("records");
+    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", sortBy: { by: "index", order: "desc" } })).source).toBe("records");
+    const counter = { tokenizer: "words", count: (text: string) => text.split(/\s+/).length };
+    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", tokens: counter })).source).toBe("records");
+  });
+
+  it("the tRPC procedure answers from the digests", async () => {
+    const caller = createCaller({ db });
+    const task = { task: "text_classification", text: "text", label: "sentiment" };
+    const result = await caller.training.diagnostics({ dataset: "dg-sentiment-reviews", task, framework: "setfit", trainSize: 0.8 });
+    const { prepared } = await prepareDataset(db, "dg-sentiment-reviews", { task: parseTrainingTask(task), framework: "setfit", trainSize: 0.8 });
+    const { dropped, ...meta } = prepared.meta;
+    expect(result).toEqual({ taskError: null, tokenizerError: null, report: diagnosePrepared(prepared), dropped, meta });
+  });
+
+  it("datasets imported before digests existed get theirs at start (ensureDigests)", async () => {
+    const { id } = await getDataset(db.pool, "dg-sentiment-reviews");
+    const task = parseTrainingTask({ task: "text_classification", text: "text", label: "sentiment" });
+    const before = await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 });
+    await db.pool.query("DELETE FROM record_digest WHERE dataset_id = $1", [id]);
+    await db.pool.query("UPDATE dataset SET digest_ready = false WHERE id = $1", [id]);
+    forgetDataset("dg-sentiment-reviews");
+    expect((await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 })).source).toBe("records");
+    const log: string[] = [];
+    await ensureDigests(db.pool, (line) => log.push(line));
+    expect(log).toEqual(["digesting the records of dg-sentiment-reviews…"]);
+    forgetDataset("dg-sentiment-reviews");
+    const after = await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 });
+    expect(after.source).toBe("digests");
+    expect(after).toEqual(before);
+    await ensureDigests(db.pool, (line) => log.push(line));
+    expect(log).toHaveLength(1);
+  });
+
+  it("deleting a dataset deletes its digests", async () => {
+    const dir = await makeTempDir("digest-del-");
+    await writeFiles(dir, { "argilla.yaml": AWKWARD_YAML, "data/train.jsonl": Array.from({ length: 20 }, (_, i) => JSON.stringify(awkwardRow(i))).join("\n") });
+    await importFromPath(db.pool, dir, { name: "dg-doomed" });
+    const { id } = await getDataset(db.pool, "dg-doomed");
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [id])).rows[0].n).toBe(1);
+    await deleteDataset(db, "dg-doomed");
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [id])).rows[0].n).toBe(0);
+  });
+});
