@@ -8,15 +8,16 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "./db/client";
 import { getDataset, type DatasetDetail } from "./db/datasets";
-import { listRecords, listRecordsByIndexes, streamRecords, type BrowsedRecord } from "./db/records";
+import { listRecords, listRecordsByIndexes, readFieldTexts, streamRecords, type BrowsedRecord } from "./db/records";
 import type { RecordCursor, RecordSort } from "./feedback/record-query";
 import {
-  createDigestDiagnostics,
+  createDigestPrepare,
   diagnosePrepared,
   digestPositions,
   fillExamples,
   formatRecordsPage,
   IrregularDigestError,
+  type DigestPrepare,
   type DiagnosticsReport,
   type PreparedMeta,
   type TokenCounter,
@@ -49,8 +50,37 @@ export interface PrepareOptions {
 
 type Db = Pick<Database, "pool" | "bulk">;
 
-export async function prepareDataset(db: Db, datasetName: string, options: PrepareOptions): Promise<{ dataset: DatasetDetail; prepared: PreparedData }> {
+/**
+ * A full prepare. A default classification task on a label or rating question reads the records'
+ * digests (server/feedback/record-digest.ts: unification, drops and duplicates without parsing the
+ * records' JSON) and then the one field's texts; any other task, or records whose digests cannot
+ * stand for them, go through prepareForTraining. Both give the same rows (tested).
+ */
+export async function prepareDataset(
+  db: Db,
+  datasetName: string,
+  options: PrepareOptions,
+): Promise<{ dataset: DatasetDetail; prepared: PreparedData; source: "digests" | "records" }> {
   const dataset = await getDataset(db.pool, datasetName);
+  const positions = digestPositionsFor(dataset, options);
+  if (positions) {
+    // The texts are read while the digests are: Postgres walks the records while Node unifies.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const texts = readFieldTexts(db.bulk, dataset.id, dataset.settings.fields[positions.field]!.name, signal);
+    texts.catch(() => {}); // awaited below, or abandoned
+    try {
+      const digest = await digestedRecords(db, dataset, positions, options);
+      if (digest) {
+        const byIdx = await texts;
+        return { dataset, prepared: digest.prepared((idx) => byIdx[idx]!), source: "digests" };
+      }
+    } catch (error) {
+      if (!(error instanceof IrregularDigestError)) throw error;
+    } finally {
+      stop.abort();
+    }
+  }
   const prepared = await prepareForTraining({
     settings: dataset.settings,
     task: options.task,
@@ -67,7 +97,25 @@ export async function prepareDataset(db: Db, datasetName: string, options: Prepa
     maxRecords: options.maxRecords,
     frameworkOptions: options.frameworkOptions,
   });
-  return { dataset, prepared };
+  return { dataset, prepared, source: "records" };
+}
+
+/** Where the digests hold what this prepare reads (a task they serve, records in insertion order), or null. */
+function digestPositionsFor(dataset: DatasetDetail, options: PrepareOptions): { field: number; question: number } | null {
+  const inOrder = !options.sortBy || (options.sortBy.by === "index" && options.sortBy.order !== "desc");
+  return dataset.digestReady && inOrder ? digestPositions(dataset.settings, options.task, options.framework) : null;
+}
+
+/** The dataset's digests run through the digest prepare; null when one cannot stand for its record. */
+async function digestedRecords(db: Db, dataset: DatasetDetail, positions: { field: number; question: number }, options: PrepareOptions): Promise<DigestPrepare | null> {
+  const digest = await createDigestPrepare({ ...options, settings: dataset.settings, recordCount: dataset.recordCount });
+  try {
+    await streamDigest(db.bulk, dataset, positions, (record) => digest.add(record), options.signal);
+  } catch (error) {
+    if (error instanceof IrregularDigestError) return null;
+    throw error;
+  }
+  return digest;
 }
 
 export interface DiagnoseOptions extends PrepareOptions {
@@ -76,10 +124,9 @@ export interface DiagnoseOptions extends PrepareOptions {
 }
 
 /**
- * Full-dataset diagnostics: for a default classification task on a label or rating question, from
- * the records' digests (server/feedback/record-digest.ts, ~10× faster at a million records), with
- * the texts of the example records read afterwards; otherwise a full prepare of the records. Both
- * report the same (tested).
+ * Full-dataset diagnostics: from the records' digests where a prepare would use them (the texts of
+ * the few example records are read afterwards), otherwise from a full prepare. Both report the
+ * same (tested).
  */
 export async function diagnoseDataset(
   db: Db,
@@ -87,23 +134,17 @@ export async function diagnoseDataset(
   options: DiagnoseOptions,
 ): Promise<{ report: DiagnosticsReport; meta: PreparedMeta; source: "digests" | "records" }> {
   const dataset = await getDataset(db.pool, datasetName);
-  const positions = digestPositions(dataset.settings, options.task, options.framework);
-  const inOrder = !options.sortBy || (options.sortBy.by === "index" && options.sortBy.order !== "desc");
-  if (positions && dataset.digestReady && inOrder && !options.tokens) {
-    const diagnostics = await createDigestDiagnostics({ ...options, settings: dataset.settings, records: dataset.recordCount });
-    try {
-      await streamDigest(db.bulk, dataset, positions, (digest) => diagnostics.add(digest), options.signal);
-      const result = diagnostics.finish();
-      const examples = [...new Set([...result.examples.conflicts, ...result.examples.leakage])];
-      const records = new Map((await listRecordsByIndexes(db.pool, dataset.id, examples)).map((r) => [r.index, r]));
-      const field = dataset.settings.fields[positions.field]!.name;
-      return { report: fillExamples(result, (idx) => String(records.get(idx)?.fields[field] ?? "")), meta: result.meta, source: "digests" };
-    } catch (error) {
-      if (!(error instanceof IrregularDigestError)) throw error;
-    }
+  const positions = options.tokens ? null : digestPositionsFor(dataset, options);
+  const digest = positions && (await digestedRecords(db, dataset, positions, options));
+  if (digest) {
+    const result = digest.report();
+    const examples = [...new Set([...result.examples.conflicts, ...result.examples.leakage])];
+    const records = new Map((await listRecordsByIndexes(db.pool, dataset.id, examples)).map((r) => [r.index, r]));
+    const field = dataset.settings.fields[positions.field]!.name;
+    return { report: fillExamples(result, (idx) => String(records.get(idx)?.fields[field] ?? "")), meta: result.meta, source: "digests" };
   }
-  const { prepared } = await prepareDataset(db, datasetName, options);
-  return { report: diagnosePrepared(prepared, options.frameworkOptions, options.tokens), meta: prepared.meta, source: "records" };
+  const { prepared, source } = await prepareDataset(db, datasetName, options);
+  return { report: diagnosePrepared(prepared, options.frameworkOptions, options.tokens), meta: prepared.meta, source };
 }
 
 export interface PreviewOptions {

@@ -5,6 +5,9 @@
  * no text escaping to undo and no per-column parsing by the driver. A json column arrives as its
  * text; jsonb as a version byte followed by its JSON text.
  */
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
 export type ColumnRange = readonly [start: number, end: number] | null;
@@ -98,4 +101,29 @@ export function textValue(buffer: Buffer, range: ColumnRange): string | null {
 
 export function int4Value(buffer: Buffer, range: ColumnRange): number | null {
   return range === null ? null : buffer.readInt32BE(range[0]);
+}
+
+/**
+ * Runs `COPY (query) TO STDOUT (FORMAT binary)` in a read-only transaction (one snapshot) and
+ * hands each row to `onTuple`. An aborted or failed read closes its connection instead of
+ * returning it mid-COPY.
+ */
+export async function copyRowsOut(db: pg.Pool, query: string, onTuple: (buffer: Buffer, columns: ColumnRange[]) => void, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
+  const reader = new BinaryCopyReader(onTuple);
+  const client = await db.connect();
+  let finished = false;
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query("SET LOCAL random_page_cost = 1.1"); // see streamRecords
+    for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) {
+      signal?.throwIfAborted();
+      reader.push(chunk as Buffer);
+    }
+    reader.end();
+    await client.query("COMMIT");
+    finished = true;
+  } finally {
+    client.release(finished ? undefined : new Error("COPY read abandoned"));
+  }
 }

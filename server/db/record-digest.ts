@@ -7,10 +7,10 @@
  * million records; a block of 4,096 packed records per row, ~0.1 s.
  */
 import type pg from "pg";
-import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { from as copyFrom } from "pg-copy-streams";
 import { DigestWriter, readDigestBlock, type DigestBlock, type RecordDigest } from "../feedback/record-digest";
 import type { DatasetSettings } from "../feedback/schema";
-import { BinaryCopyReader } from "./copy-binary";
+import { copyRowsOut } from "./copy-binary";
 import { streamRecords } from "./records";
 
 /** Writes digest blocks with COPY (bytea in hex). */
@@ -40,39 +40,24 @@ export async function streamDigest(
   signal?: AbortSignal,
 ): Promise<void> {
   if (!Number.isInteger(dataset.id)) throw new Error("dataset id must be an integer");
-  signal?.throwIfAborted();
   const fieldCount = dataset.settings.fields.length;
-  const reader = new BinaryCopyReader((buf, [records, idx, statuses, textKeys, textLengths, answerCounts, answers]) => {
-    const layout = {
-      records: buf.readInt32BE(records![0]),
-      idx: idx![0],
-      statuses: statuses![0],
-      textKeys: textKeys![0],
-      textLengths: textLengths![0],
-      answerCounts: answerCounts![0],
-      answers: answers![0],
-    };
-    readDigestBlock(buf, layout, fieldCount, positions, onRecord);
-  });
-  const client = await db.connect();
-  let finished = false;
-  try {
-    await client.query("BEGIN READ ONLY");
-    const stream = client.query(
-      copyTo(
-        `COPY (SELECT records, idx, statuses, text_keys, text_lengths, answer_counts, answers FROM record_digest WHERE dataset_id = ${dataset.id} ORDER BY block) TO STDOUT (FORMAT binary)`,
-      ),
-    );
-    for await (const chunk of stream) {
-      signal?.throwIfAborted();
-      reader.push(chunk as Buffer);
-    }
-    reader.end();
-    await client.query("COMMIT");
-    finished = true;
-  } finally {
-    client.release(finished ? undefined : new Error("digest stream abandoned"));
-  }
+  await copyRowsOut(
+    db,
+    `SELECT records, idx, statuses, text_keys, text_lengths, answer_counts, answers FROM record_digest WHERE dataset_id = ${dataset.id} ORDER BY block`,
+    (buf, [records, idx, statuses, textKeys, textLengths, answerCounts, answers]) => {
+      const layout = {
+        records: buf.readInt32BE(records![0]),
+        idx: idx![0],
+        statuses: statuses![0],
+        textKeys: textKeys![0],
+        textLengths: textLengths![0],
+        answerCounts: answerCounts![0],
+        answers: answers![0],
+      };
+      readDigestBlock(buf, layout, fieldCount, positions, onRecord);
+    },
+    signal,
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ import type { RecordCursor, RecordFilter, RecordSort } from "../feedback/record-
 import { metadataSortKey, SEARCH_VECTOR, sqlString } from "./dataset-indexes";
 import { facet } from "./record-facets";
 import type { DatasetDetail } from "./datasets";
-import { BinaryCopyReader, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
+import { BinaryCopyReader, copyRowsOut, int4Value, jsonbValue, jsonValue, textValue } from "./copy-binary";
 
 export interface BrowsedResponse extends FeedbackResponse {
   annotatorId: number;
@@ -294,6 +294,21 @@ export async function* streamRecords(db: pg.Pool, datasetId: number, query: Stre
     // A consumer that stops early leaves the COPY mid-stream: that connection is closed, not reused.
     client.release(finished ? undefined : new Error("record stream abandoned"));
   }
+}
+
+/** One field's text of every record of a dataset, by idx, read in one pass. */
+export async function readFieldTexts(db: pg.Pool, datasetId: number, field: string, signal?: AbortSignal): Promise<(string | undefined)[]> {
+  if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
+  const texts: (string | undefined)[] = [];
+  await copyRowsOut(
+    db,
+    `SELECT r.idx, r.fields ->> ${sqlString(field)} FROM record r WHERE r.dataset_id = ${datasetId} ORDER BY r.idx`,
+    (buf, [idx, text]) => {
+      texts[buf.readInt32BE(idx![0])] = textValue(buf, text) ?? undefined;
+    },
+    signal,
+  );
+  return texts;
 }
 
 /** Specific records (a random sample, a drop reason's records), in index order. */

@@ -1,6 +1,6 @@
 /**
  * Record digests: what full-dataset diagnostics of a default classification task need of each
- * record (server/training/digest-diagnostics.ts), computed once when the record is imported, so
+ * record (server/training/digest-prepare.ts), computed once when the record is imported, so
  * that diagnostics never parse the records' JSON. Records are digested in blocks of DIGEST_BLOCK
  * (by idx); each part of a block is its records' values packed end to end, big-endian:
  * - `idx`: int4 per record, ascending;
@@ -160,11 +160,18 @@ function optionKey(value: string | number): string {
 
 function pack(values: readonly number[], width: 2 | 4 | 8): Buffer {
   const buffer = Buffer.allocUnsafe(values.length * width);
-  values.forEach((value, i) => {
-    if (width === 2) buffer.writeInt16BE(value, 2 * i);
-    else if (width === 4) buffer.writeInt32BE(value, 4 * i);
-    else buffer.writeBigInt64BE(BigInt(value), 8 * i);
-  });
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (width === 2) view.setInt16(2 * i, value);
+    else if (width === 4) view.setInt32(4 * i, value);
+    else {
+      // An int8 as two int32 halves (exact for |value| < 2^53), without a BigInt per value.
+      const high = Math.floor(value / 4294967296);
+      view.setInt32(8 * i, high);
+      view.setUint32(8 * i + 4, value - high * 4294967296);
+    }
+  }
   return buffer;
 }
 

@@ -86,8 +86,9 @@ export type {
   ChatCompletionSample,
 } from "./tasks/types";
 export {
-  createDigestDiagnostics,
+  createDigestPrepare,
   digestPositions,
   fillExamples,
   IrregularDigestError,
-} from "./digest-diagnostics";
+  type DigestPrepare,
+} from "./digest-prepare";

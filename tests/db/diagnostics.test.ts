@@ -1,7 +1,8 @@
 /**
- * Full-dataset diagnostics from the records' digests (record_digest, filled in SQL after an import)
- * report exactly what a full prepare of the records reports: on shipped samples and on a dataset
- * of awkward texts and answers, through diagnoseDataset and the tRPC procedure.
+ * Prepares and full-dataset diagnostics from the records' digests (record_digest, written by the
+ * import) give exactly the rows and the report of a prepare that reads the records: on shipped
+ * samples and on a dataset of awkward texts and answers, through prepareDataset, diagnoseDataset
+ * and the tRPC procedure.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
@@ -11,7 +12,8 @@ import { ensureDigests } from "../../server/db/record-digest";
 import { importFromPath } from "../../server/imports";
 import { createCaller } from "../../server/api/root";
 import { diagnoseDataset, prepareDataset } from "../../server/prepare-dataset";
-import { diagnosePrepared, parseTrainingTask, type Framework } from "../../server/training";
+import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework } from "../../server/training";
+import { streamRecords } from "../../server/db/records";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 
 const SAMPLES = path.resolve(__dirname, "../../samples");
@@ -92,9 +94,15 @@ async function tasksOf(name: string) {
   );
 }
 
+/** A prepare that reads the records (prepareForTraining over the record stream), never the digests. */
+async function preparedFromRecords(name: string, options: Parameters<typeof prepareDataset>[2]) {
+  const dataset = await getDataset(db.pool, name);
+  return prepareForTraining({ ...options, settings: dataset.settings, records: streamRecords(db.bulk, dataset.id, { parts: "fields-and-responses" }) });
+}
+
 async function fullDiagnostics(name: string, options: Parameters<typeof prepareDataset>[2]) {
   try {
-    const { prepared } = await prepareDataset(db, name, options);
+    const prepared = await preparedFromRecords(name, options);
     return { report: diagnosePrepared(prepared), meta: prepared.meta };
   } catch (error) {
     return { error: (error as Error).message };
@@ -119,7 +127,16 @@ describe("diagnostics from record digests", () => {
             );
             expect(fromDigests.source).toBe("digests");
             const { source: _source, ...result } = fromDigests;
-            expect(result, `${JSON.stringify(raw)} ${framework} ${JSON.stringify(split)}`).toEqual(full);
+            const what = `${JSON.stringify(raw)} ${framework} ${JSON.stringify(split)}`;
+            expect(result, what).toEqual(full);
+            // The prepared rows too: what studio prepare writes.
+            const rows = await prepareDataset(db, name, options).then(
+              ({ prepared, source }) => ({ prepared, source }),
+              (error: Error) => ({ error: error.message, source: "digests" }),
+            );
+            expect(rows.source).toBe("digests");
+            const expected = await preparedFromRecords(name, options).then((prepared) => ({ prepared }), (error: Error) => ({ error: error.message }));
+            expect({ ...rows, source: undefined }, what).toEqual({ ...expected, source: undefined });
             compared++;
           }
         }
@@ -139,19 +156,21 @@ describe("diagnostics from record digests", () => {
     expect(titled.report.records.dropped.missing_field).toBeGreaterThan(0);
   });
 
-  it("other tasks, sorted reads and token counts read the records", async () => {
+  it("other tasks and sorted reads read the records", async () => {
     const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label" });
     expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "openai" })).source).toBe("records");
     expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", sortBy: { by: "index", order: "desc" } })).source).toBe("records");
+    // Token counts need every row's text: the report comes from prepared rows.
     const counter = { tokenizer: "words", count: (text: string) => text.split(/\s+/).length };
-    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", tokens: counter })).source).toBe("records");
+    const withTokens = await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", tokens: counter });
+    expect(withTokens.report.tokens?.rows).toBe(withTokens.report.rows.total);
   });
 
   it("the tRPC procedure answers from the digests", async () => {
     const caller = createCaller({ db });
     const task = { task: "text_classification", text: "text", label: "sentiment" };
     const result = await caller.training.diagnostics({ dataset: "dg-sentiment-reviews", task, framework: "setfit", trainSize: 0.8 });
-    const { prepared } = await prepareDataset(db, "dg-sentiment-reviews", { task: parseTrainingTask(task), framework: "setfit", trainSize: 0.8 });
+    const prepared = await preparedFromRecords("dg-sentiment-reviews", { task: parseTrainingTask(task), framework: "setfit", trainSize: 0.8 });
     const { dropped, ...meta } = prepared.meta;
     expect(result).toEqual({ taskError: null, tokenizerError: null, report: diagnosePrepared(prepared), dropped, meta });
   });

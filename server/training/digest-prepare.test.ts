@@ -6,12 +6,10 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetSettings, StoredRecord } from "../feedback/schema";
 import { diagnosePrepared } from "./diagnostics";
-import { createDigestDiagnostics, digestPositions, fillExamples, IrregularDigestError, type DigestDiagnosticsInput } from "./digest-diagnostics";
-import { DigestWriter, readDigestBlock, textKey, type RecordDigest } from "../feedback/record-digest";
+import { createDigestPrepare, digestPositions, fillExamples, IrregularDigestError, type DigestPrepareInput } from "./digest-prepare";
+import { DigestWriter, HAS_RESPONSE, readDigestBlock, STATUS_BITS, textKey, type RecordDigest } from "../feedback/record-digest";
 import { PrepareError } from "./errors";
-import type { FilterBy } from "./pipeline";
 import { prepareForTraining } from "./prepare-for-training";
-import type { Framework } from "./prepare/types";
 import { createRng } from "./random";
 import { parseTrainingTask } from "./tasks/schema";
 import { dataset, discarded, draft, question, record, submitted } from "./test-helpers";
@@ -55,28 +53,27 @@ function digestsOf(settings: DatasetSettings, recs: StoredRecord[], field: strin
   return digests;
 }
 
-interface Case {
-  task: Record<string, unknown>;
-  framework: Framework;
-  trainSize?: number;
-  testSize?: number;
-  seed?: number;
-  filterBy?: FilterBy;
-  maxRecords?: number;
-}
+type Case = Omit<DigestPrepareInput, "settings" | "task" | "recordCount"> & { task: Record<string, unknown> };
 
 async function both(c: Case, recs: StoredRecord[], settings = SETTINGS) {
   const task = parseTrainingTask(c.task);
-  const input: Omit<DigestDiagnosticsInput, "records"> = { settings, task, framework: c.framework, trainSize: c.trainSize, testSize: c.testSize, seed: c.seed, filterBy: c.filterBy, maxRecords: c.maxRecords };
+  const input: Omit<DigestPrepareInput, "recordCount"> = { settings, task, framework: c.framework, trainSize: c.trainSize, testSize: c.testSize, seed: c.seed, filterBy: c.filterBy, maxRecords: c.maxRecords };
+  let fullPrepared: unknown;
   const full = await prepareForTraining({ ...input, records: recs }).then(
-    (prepared) => ({ report: diagnosePrepared(prepared), meta: prepared.meta }),
+    (prepared) => {
+      fullPrepared = prepared;
+      return { report: diagnosePrepared(prepared), meta: prepared.meta };
+    },
     (error: Error) => error,
   );
   const fromDigest = await (async () => {
-    const diagnostics = await createDigestDiagnostics({ ...input, records: recs.length });
-    for (const digest of digestsOf(settings, recs, c.task.text as string, c.task.label as string)) diagnostics.add(digest);
-    const result = diagnostics.finish();
+    const digest = await createDigestPrepare({ ...input, recordCount: recs.length });
+    for (const d of digestsOf(settings, recs, c.task.text as string, c.task.label as string)) digest.add(d);
+    const result = digest.report();
     const report = fillExamples(result, (idx) => recs[idx]!.fields.text as string);
+    // The prepared rows must be a prepare's rows.
+    const prepared = digest.prepared((idx) => recs[idx]!.fields.text as string);
+    expect(prepared).toEqual(fullPrepared);
     return { report, meta: result.meta };
   })().catch((error: Error) => error);
   return { full, fromDigest };
@@ -162,5 +159,15 @@ describe("digest diagnostics", () => {
     for (const key of keys) expect(Number.isSafeInteger(key) && key >= 0).toBe(true);
     expect(new Set(keys).size).toBe(keys.length);
     expect(textKey("délta ✓")).toBe(keys[5]);
+  });
+
+  it("two different texts with the same key: prepared() refuses rather than merge them", async () => {
+    const settings = dataset(["text"], [question.label("topic", ["a", "b"])]);
+    const task = parseTrainingTask({ task: "text_classification", text: "text", label: "topic" });
+    const digest = await createDigestPrepare({ settings, task, framework: "transformers", recordCount: 2 });
+    // Both records claim key 7: as if their texts collided.
+    for (const idx of [0, 1]) digest.add({ idx, statuses: HAS_RESPONSE | STATUS_BITS.submitted, textKey: 7, textLength: 1, options: [idx], irregular: false });
+    expect(() => digest.prepared((idx) => ["x", "y"][idx]!)).toThrow(IrregularDigestError);
+    expect(digest.prepared(() => "same").train).toHaveLength(2);
   });
 });

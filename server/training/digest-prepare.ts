@@ -1,15 +1,17 @@
 /**
- * Full-dataset diagnostics of a default text-classification task from record digests instead of
- * records: per record its response statuses, the text's hash and length, and the submitted
- * answers to the label question as option positions (server/db/record-digest.ts). The result is
- * what prepareForTraining + diagnosePrepared report on the same records — the same unification
- * (unifyAnswers, seeded ties), drops, duplicate removal, label ids and split (splitRows) — without
- * parsing a million records' JSON or building their rows: ~1 µs a record instead of ~10. The
- * digests are computed when records are imported (server/feedback/record-digest.ts).
+ * A default text-classification prepare, and its full-dataset diagnostics, from record digests
+ * (server/feedback/record-digest.ts, written at import): per record its response statuses, the
+ * text's 53-bit key and length, and the submitted answers to the label question as option
+ * positions. Unification (unifyAnswers, seeded ties), drops, duplicate removal, label ids and the
+ * split (splitRows) are those of prepareForTraining, run on these instead of on parsed records:
+ * ~1 µs a record instead of ~10. The prepared rows are then built from the one field's texts
+ * (`prepared`); the diagnostics need no text but the few examples' (`report`, `fillExamples`).
+ * Both equal what prepareForTraining and diagnosePrepared give (tested).
  *
- * What differs: texts are compared by a 53-bit hash (at a million distinct texts, a collision,
- * which would merge two inputs in the counts, has a chance of about 1 in 18,000); and the report's
- * example excerpts are filled by the caller from the records it names (`examples`).
+ * Texts are told apart by their keys. `prepared` checks every text that repeats a key against the
+ * first one and refuses a collision (IrregularDigestError: the caller reads the records). The
+ * report does not read texts: among a million distinct texts, a collision, which would merge two
+ * inputs in its counts, has a chance of about 1 in 18,000.
  */
 import {
   excerpt,
@@ -23,9 +25,9 @@ import {
   type DiagnosticsReport,
 } from "./diagnostics";
 import { PrepareError } from "./errors";
-import { createPlan, type FilterBy } from "./pipeline";
-import { buildMeta, dropTally, noRowsMessage, type PreparedMeta } from "./prepare-for-training";
-import type { Framework, FrameworkOptions, Row, RowContext } from "./prepare/types";
+import { createPlan } from "./pipeline";
+import { buildMeta, dropTally, noRowsMessage, type PreparedData, type PreparedMeta, type PrepareInput } from "./prepare-for-training";
+import type { Framework, Row, RowContext } from "./prepare/types";
 import { randomIndex, derivedRng } from "./random";
 import { resolveSplitSizes, splitRows } from "./split";
 import type { TrainingTask } from "./tasks/schema";
@@ -37,18 +39,9 @@ import { HAS_RESPONSE, STATUS_BITS, type RecordDigest } from "../feedback/record
 /** Frameworks whose classification rows are {text, label id(s)} or spaCy's cats, with no split check. */
 const DIGEST_FRAMEWORKS: readonly Framework[] = ["transformers", "peft", "setfit", "spacy", "spacy-transformers"];
 
-export interface DigestDiagnosticsInput {
-  settings: DatasetSettings;
-  task: TrainingTask;
-  framework: Framework;
-  trainSize?: number;
-  testSize?: number;
-  seed?: number;
-  filterBy?: FilterBy;
-  maxRecords?: number;
-  frameworkOptions?: FrameworkOptions;
+export interface DigestPrepareInput extends Omit<PrepareInput, "records" | "sandbox"> {
   /** How many records will be added (the dataset's record count): sizes the table of texts. */
-  records: number;
+  recordCount: number;
 }
 
 /**
@@ -64,29 +57,34 @@ export function digestPositions(settings: DatasetSettings, task: TrainingTask, f
   return { field, question };
 }
 
-/** A digest that cannot stand for its record: these diagnostics must read the records. */
+/** A digest that cannot stand for its record (a value that is no option or no text, a key shared by two texts): read the records. */
 export class IrregularDigestError extends Error {
   constructor(idx: number) {
-    super(`record ${idx}: its digest holds a value that is no option or a field that is no text`);
+    super(`record ${idx}: its digest cannot stand for it`);
     this.name = "IrregularDigestError";
   }
 }
 
-export interface DigestDiagnosticsResult {
+export interface DigestReport {
   report: DiagnosticsReport;
   meta: PreparedMeta;
   /** Records whose text each example excerpt shows, in order: fill with fillExamples. */
   examples: { conflicts: number[]; leakage: number[] };
 }
 
-export interface DigestDiagnostics {
+export interface DigestPrepare {
   /** Adds the next record in idx order (the digest object may be reused by the caller). */
   add(digest: RecordDigest): void;
-  /** Throws PrepareError when no record gives a row, as prepareForTraining does. */
-  finish(): DigestDiagnosticsResult;
+  /** The diagnostics report. Throws PrepareError when no record gives a row, as prepareForTraining does. */
+  report(): DigestReport;
+  /**
+   * What prepareForTraining returns for these records, built from their texts. Throws
+   * IrregularDigestError when two different texts share a key (their rows would be wrong).
+   */
+  prepared(textOf: (idx: number) => string): PreparedData;
 }
 
-export async function createDigestDiagnostics(input: DigestDiagnosticsInput): Promise<DigestDiagnostics> {
+export async function createDigestPrepare(input: DigestPrepareInput): Promise<DigestPrepare> {
   const { settings, task, framework } = input;
   const positions = digestPositions(settings, task, framework);
   if (!positions || task.task !== "text_classification" || task.mode !== "default") throw new Error(`the digest cannot serve ${task.task} for ${framework}`);
@@ -120,11 +118,13 @@ export async function createDigestDiagnostics(input: DigestDiagnosticsInput): Pr
   const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
   let accepted = 0;
   let multiLabel: boolean | undefined;
-  const keys = new KeyTable(input.records);
+  const keys = new KeyTable(input.recordCount);
   /** Label name → label code (dedup compares codes) and its id in the label set (-1: invalid_label). */
   const labelCodes = new Map<string, number>();
   const labelIdOfCode: number[] = [];
   const rows = new RowColumns();
+  /** Pairs (record idx, idx of the first record with the same text key), for prepared(). */
+  const repeats: number[] = [];
   // Unification depends on the answers alone unless it breaks a tie (seeded by the record): the
   // label codes of each untied answer sequence are kept, keyed by the sequence as a number.
   const unified = new Map<number, readonly number[]>();
@@ -183,10 +183,14 @@ export async function createDigestDiagnostics(input: DigestDiagnosticsInput): Pr
       // Duplicate removal (Argilla's drop_duplicates), then rows: an invalid label drops the
       // record only when none of its samples gives a row; one whose samples all repeat earlier
       // ones has no rows and no drop, as in prepareForTraining.
-      const slot = keys.slot(digest.textKey);
+      const slot = keys.slot(digest.textKey, idx);
+      // A text seen before: prepared() checks that the two texts are the same, not just their keys.
+      const first = keys.firstRecord(slot);
+      if (first !== idx) repeats.push(idx, first);
       let rowsAdded = 0;
       let invalid = false;
-      for (const code of kept) {
+      for (let k = 0; k < kept.length; k++) {
+        const code = kept[k]!;
         if (!keys.addLabel(slot, code)) {
           counts.duplicates++;
           continue;
@@ -194,14 +198,31 @@ export async function createDigestDiagnostics(input: DigestDiagnosticsInput): Pr
         const id = labelIdOfCode[code]!;
         if (id < 0) invalid = true;
         else {
-          keys.addRow(slot, rows.push(slot, id, idx, digest.textLength));
+          keys.addRow(slot, rows.push(slot, id, idx, digest.textLength, k, kept.length));
           rowsAdded++;
         }
       }
       if (rowsAdded === 0 && invalid) noteDrop("invalid_label", String(idx));
     },
 
-    finish() {
+    prepared(textOf) {
+      const n = rows.length;
+      if (n === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
+      for (let r = 0; r < repeats.length; r += 2) {
+        if (textOf(repeats[r]!) !== textOf(repeats[r + 1]!)) throw new IrregularDigestError(repeats[r]!);
+      }
+      const built: Row[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const idx = rows.idx[i]!;
+        const id = rows.samples[i] === 1 ? String(idx) : `${idx}#${rows.sample[i]}`;
+        built[i] = plan.adapter.toRow({ text: textOf(idx), label: labels.names[rows.label[i]!]! }, id, ctx) as Row;
+      }
+      const { train, test } = splitRows(built, { sizes, seed: input.seed ?? task.seed, stratifyKey: plan.adapter.stratifyKey });
+      Object.assign(counts, { rows: n, train: train.length, test: test.length });
+      return { train, test, meta: buildMeta({ framework, task }, plan, labels, multiLabel, counts, dropped) };
+    },
+
+    report() {
       const n = rows.length;
       if (n === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
       const order = new Array<number>(n);
@@ -271,7 +292,7 @@ export async function createDigestDiagnostics(input: DigestDiagnosticsInput): Pr
 }
 
 /** Fills the report's example excerpts from the texts of the records `examples` named. */
-export function fillExamples(result: DigestDiagnosticsResult, textOf: (idx: number) => string): DiagnosticsReport {
+export function fillExamples(result: DigestReport, textOf: (idx: number) => string): DiagnosticsReport {
   result.report.conflicts.examples = result.examples.conflicts.map((idx) => excerpt(textOf(idx)));
   result.report.leakage.examples = result.examples.leakage.map((idx) => excerpt(textOf(idx)));
   return result.report;
@@ -286,7 +307,7 @@ class KeyTable {
   private used = 0;
   /**
    * Per slot, side by side (one cache miss): its key (-1: empty), the first label code seen with
-   * it and its first row (-1: none).
+   * it, its first row (-1: none) and the first record with the key.
    */
   private readonly entries: Float64Array;
   /** Further label codes of a key (a conflict). */
@@ -297,29 +318,34 @@ class KeyTable {
   /** Room for `maxKeys` keys at a load of at most one half; rows keep slots, so it never grows. */
   constructor(private readonly maxKeys: number) {
     this.capacity = 2 ** Math.ceil(Math.log2(Math.max(1024, 2 * maxKeys)));
-    this.entries = new Float64Array(3 * this.capacity).fill(-1);
+    this.entries = new Float64Array(4 * this.capacity).fill(-1);
   }
 
-  /** The key's slot, added when new. */
-  slot(key: number): number {
+  /** The key's slot, added (with `idx` as its first record) when new. */
+  slot(key: number, idx: number): number {
     let at = this.home(key);
     while (true) {
-      const k = this.entries[3 * at]!;
+      const k = this.entries[4 * at]!;
       if (k === key) return at;
       if (k === -1) {
         if (++this.used > this.maxKeys) throw new Error(`more than the ${this.maxKeys} records announced`);
-        this.entries[3 * at] = key;
+        this.entries[4 * at] = key;
+        this.entries[4 * at + 3] = idx;
         return at;
       }
       at = (at + 1) & (this.capacity - 1);
     }
   }
 
+  firstRecord(slot: number): number {
+    return this.entries[4 * slot + 3]!;
+  }
+
   /** Records the label code for the slot's key; false when it was already seen with it. */
   addLabel(slot: number, code: number): boolean {
-    const first = this.entries[3 * slot + 1]!;
+    const first = this.entries[4 * slot + 1]!;
     if (first === -1) {
-      this.entries[3 * slot + 1] = code;
+      this.entries[4 * slot + 1] = code;
       return true;
     }
     if (first === code) return false;
@@ -332,8 +358,8 @@ class KeyTable {
 
   /** Notes that row `row` has the slot's key. */
   addRow(slot: number, row: number): void {
-    const first = this.entries[3 * slot + 2]!;
-    if (first === -1) this.entries[3 * slot + 2] = row;
+    const first = this.entries[4 * slot + 2]!;
+    if (first === -1) this.entries[4 * slot + 2] = row;
     else {
       const rows = this.shared.get(slot);
       if (rows) rows.push(row);
@@ -350,16 +376,18 @@ class KeyTable {
   }
 }
 
-/** Rows as columns: the text's slot, the label id, the record's idx and the text length. */
+/** Rows as columns: the text's slot, the label id, the record's idx, the text length, and the sample's place among its record's samples. */
 class RowColumns {
   length = 0;
   slot = new Int32Array(1024);
   label = new Int32Array(1024);
   idx = new Int32Array(1024);
   textLength = new Int32Array(1024);
+  sample = new Int32Array(1024);
+  samples = new Int32Array(1024);
 
   /** Appends a row; returns its index. */
-  push(slot: number, label: number, idx: number, textLength: number): number {
+  push(slot: number, label: number, idx: number, textLength: number, sample: number, samples: number): number {
     if (this.length === this.slot.length) {
       const grow = (a: Int32Array) => {
         const b = new Int32Array(a.length * 2);
@@ -370,12 +398,16 @@ class RowColumns {
       this.label = grow(this.label);
       this.idx = grow(this.idx);
       this.textLength = grow(this.textLength);
+      this.sample = grow(this.sample);
+      this.samples = grow(this.samples);
     }
     const i = this.length++;
     this.slot[i] = slot;
     this.label[i] = label;
     this.idx[i] = idx;
     this.textLength[i] = textLength;
+    this.sample[i] = sample;
+    this.samples[i] = samples;
     return i;
   }
 }
