@@ -13,7 +13,6 @@
  *   and rating questions, in response order, each `question position × 65536 + option position`
  *   (UNKNOWN_OPTION for a value that is no option).
  */
-import { codePointLength } from "../training/code-points";
 import { questionOptions, type DatasetSettings, type FeedbackResponse, type QuestionSettings } from "./schema";
 
 export const DIGEST_BLOCK = 4096;
@@ -33,18 +32,29 @@ export function isDigestQuestion(question: QuestionSettings): boolean {
  * the same. Among a million distinct texts, some two share a key with a chance of about 1 in 18,000.
  */
 export function textKey(text: string): number {
+  return hashText(text).key;
+}
+
+/** The text's key and its length in code points, in one pass (the import digests every text). */
+function hashText(text: string): { key: number; length: number } {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
+  let pairs = 0;
+  let high = false; // the previous unit was a high surrogate
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
+    if (high && ch >= 0xdc00 && ch <= 0xdfff) {
+      pairs++; // a surrogate pair is one code point
+      high = false;
+    } else high = ch >= 0xd800 && ch <= 0xdbff;
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return { key: 4294967296 * (2097151 & h2) + (h1 >>> 0), length: text.length - pairs };
 }
 
 export interface DigestBlock {
@@ -64,24 +74,29 @@ export interface DigestedRecord {
   responses: readonly Pick<FeedbackResponse, "status" | "values">[];
 }
 
+interface DigestQuestion {
+  name: string;
+  position: number;
+  /** Option positions by value: labels are strings, ratings numbers (a value matches an option of its type). */
+  options: Map<string | number, number>;
+}
+
 /** Digests records given in idx order; `take()` hands over each block once it is complete (all at `end`). */
 export class DigestWriter {
   private readonly fields: string[];
-  private readonly questions: { name: string; position: number; options: Map<string, number> }[];
+  private readonly questions: DigestQuestion[];
   private block = -1;
-  private idx: number[] = [];
-  private statuses: number[] = [];
-  private keys: number[] = [];
-  private lengths: number[] = [];
-  private answerCounts: number[] = [];
+  private records = 0;
+  private parts: ReturnType<DigestWriter["newParts"]>;
   private answers: number[] = [];
   private readonly done: DigestBlock[] = [];
 
   constructor(settings: DatasetSettings) {
     this.fields = settings.fields.map((f) => f.name);
     this.questions = settings.questions.flatMap((question, position) =>
-      isDigestQuestion(question) ? [{ name: question.name, position, options: new Map(questionOptions(question).map((o, i) => [optionKey(o), i])) }] : [],
+      isDigestQuestion(question) ? [{ name: question.name, position, options: new Map(questionOptions(question).map((o, i) => [o, i])) }] : [],
     );
+    this.parts = this.newParts();
   }
 
   add(idx: number, record: DigestedRecord): void {
@@ -90,22 +105,25 @@ export class DigestWriter {
       this.close();
       this.block = block;
     }
-    this.idx.push(idx);
+    const r = this.records++;
+    const { idx: idxView, statuses: statusView, textKeys, textLengths, answerCounts } = this.parts.views;
+    idxView.setInt32(4 * r, idx);
     let statuses = 0;
     for (const response of record.responses) statuses |= HAS_RESPONSE | (STATUS_BITS[response.status] ?? 0);
-    this.statuses.push(statuses);
-    for (const name of this.fields) {
-      const value = record.fields[name];
-      if (value === undefined || value === null || value === "") {
-        this.keys.push(MISSING_TEXT);
-        this.lengths.push(0);
-      } else if (typeof value !== "string") {
-        this.keys.push(NOT_TEXT);
-        this.lengths.push(0);
-      } else {
-        this.keys.push(textKey(value));
-        this.lengths.push(codePointLength(value));
-      }
+    statusView.setInt16(2 * r, statuses);
+    for (let f = 0; f < this.fields.length; f++) {
+      const value = record.fields[this.fields[f]!];
+      const at = r * this.fields.length + f;
+      let key: number;
+      let length = 0;
+      if (value === undefined || value === null || value === "") key = MISSING_TEXT;
+      else if (typeof value !== "string") key = NOT_TEXT;
+      else ({ key, length } = hashText(value));
+      // An int8 as two int32 halves (exact for |key| < 2^53).
+      const high = Math.floor(key / 4294967296);
+      textKeys.setInt32(8 * at, high);
+      textKeys.setUint32(8 * at + 4, key - high * 4294967296);
+      textLengths.setInt32(4 * at, length);
     }
     let count = 0;
     for (const response of record.responses) {
@@ -113,12 +131,12 @@ export class DigestWriter {
       for (const question of this.questions) {
         const value = response.values[question.name];
         if (value === undefined || value === null) continue;
-        const option = typeof value === "string" || typeof value === "number" ? question.options.get(optionKey(value)) : undefined;
+        const option = typeof value === "string" || typeof value === "number" ? question.options.get(value) : undefined;
         this.answers.push(question.position * 65536 + (option ?? UNKNOWN_OPTION));
         count++;
       }
     }
-    this.answerCounts.push(count);
+    answerCounts.setInt16(2 * r, count);
   }
 
   /** The blocks completed so far. */
@@ -132,47 +150,49 @@ export class DigestWriter {
     return this.take();
   }
 
+  private newParts() {
+    const fields = this.fields.length;
+    const buffers = {
+      idx: Buffer.alloc(4 * DIGEST_BLOCK),
+      statuses: Buffer.alloc(2 * DIGEST_BLOCK),
+      textKeys: Buffer.alloc(8 * fields * DIGEST_BLOCK),
+      textLengths: Buffer.alloc(4 * fields * DIGEST_BLOCK),
+      answerCounts: Buffer.alloc(2 * DIGEST_BLOCK),
+    };
+    const view = (b: Buffer) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return {
+      buffers,
+      views: {
+        idx: view(buffers.idx),
+        statuses: view(buffers.statuses),
+        textKeys: view(buffers.textKeys),
+        textLengths: view(buffers.textLengths),
+        answerCounts: view(buffers.answerCounts),
+      },
+    };
+  }
+
   private close(): void {
-    if (this.idx.length === 0) return;
+    const n = this.records;
+    if (n === 0) return;
+    const { buffers } = this.parts;
+    const fields = this.fields.length;
+    const answers = Buffer.alloc(4 * this.answers.length);
+    this.answers.forEach((code, i) => answers.writeInt32BE(code, 4 * i));
     this.done.push({
       block: this.block,
-      records: this.idx.length,
-      idx: pack(this.idx, 4),
-      statuses: pack(this.statuses, 2),
-      textKeys: pack(this.keys, 8),
-      textLengths: pack(this.lengths, 4),
-      answerCounts: pack(this.answerCounts, 2),
-      answers: pack(this.answers, 4),
+      records: n,
+      idx: buffers.idx.subarray(0, 4 * n),
+      statuses: buffers.statuses.subarray(0, 2 * n),
+      textKeys: buffers.textKeys.subarray(0, 8 * fields * n),
+      textLengths: buffers.textLengths.subarray(0, 4 * fields * n),
+      answerCounts: buffers.answerCounts.subarray(0, 2 * n),
+      answers,
     });
-    this.idx = [];
-    this.statuses = [];
-    this.keys = [];
-    this.lengths = [];
-    this.answerCounts = [];
+    this.records = 0;
+    this.parts = this.newParts();
     this.answers = [];
   }
-}
-
-/** Options are strings (labels) or numbers (ratings): a value matches an option of the same type. */
-function optionKey(value: string | number): string {
-  return typeof value === "number" ? `n${value}` : `s${value}`;
-}
-
-function pack(values: readonly number[], width: 2 | 4 | 8): Buffer {
-  const buffer = Buffer.allocUnsafe(values.length * width);
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (width === 2) view.setInt16(2 * i, value);
-    else if (width === 4) view.setInt32(4 * i, value);
-    else {
-      // An int8 as two int32 halves (exact for |value| < 2^53), without a BigInt per value.
-      const high = Math.floor(value / 4294967296);
-      view.setInt32(8 * i, high);
-      view.setUint32(8 * i + 4, value - high * 4294967296);
-    }
-  }
-  return buffer;
 }
 
 /** One record's digest for one field and one question, as readDigestBlock hands it over. */
