@@ -119,7 +119,7 @@ async function digestedRecords(db: Db, dataset: DatasetDetail, positions: { fiel
 }
 
 export interface DiagnoseOptions extends PrepareOptions {
-  /** Token lengths too (every k-th row): these need the texts, so the records are read. */
+  /** Token lengths too (every k-th row): these need the rows' texts, so the report is taken from a prepare's rows. */
   tokens?: TokenCounter;
 }
 

@@ -19,7 +19,7 @@ function copyStream(rows: [number, string | null, unknown][]): Buffer {
 
 function read(stream: Buffer, chunkSize: number) {
   const out: unknown[] = [];
-  const reader = new BinaryCopyReader((buf, [a, b, c]: ColumnRange[]) => out.push([int4Value(buf, a), textValue(buf, b), jsonbValue(buf, c)]));
+  const reader = new BinaryCopyReader((buf, [a, b, c]: readonly ColumnRange[]) => out.push([int4Value(buf, a), textValue(buf, b), jsonbValue(buf, c)]));
   for (let at = 0; at < stream.length; at += chunkSize) reader.push(stream.subarray(at, at + chunkSize));
   reader.end();
   return out;

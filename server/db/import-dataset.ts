@@ -1,8 +1,8 @@
 /**
  * Writes one parsed export into PostgreSQL as one transaction: records (each with its responses,
- * suggestions and facets) stream in with COPY in batches, then their digests (record-digest.ts), so nothing of a failed import remains
- * and memory stays flat whatever the dataset size. While Postgres ingests one batch, the next is
- * parsed.
+ * suggestions and facets) stream in with COPY in batches, and so do their digests
+ * (record-digest.ts), so nothing of a failed import remains and memory stays flat whatever the
+ * dataset size. While Postgres ingests one batch, the next is parsed.
  */
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -117,6 +117,7 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
         const full = batch;
         batch = newBatch();
         await inFlight; // at most one batch in Postgres while the next one is parsed
+        await writeDigestBlocks(client, datasetId, digests.take());
         inFlight = flush(full);
         input.onProgress?.(recordCount);
       }

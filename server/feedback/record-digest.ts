@@ -233,7 +233,8 @@ export function readDigestBlock(
 ): void {
   // A DataView's reads compile to single loads; Buffer's readInt32BE assembles bytes.
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const digest: RecordDigest = { idx: 0, statuses: 0, textKey: null, textLength: 0, options: [], irregular: false };
+  const options: number[] = [];
+  const digest: RecordDigest = { idx: 0, statuses: 0, textKey: null, textLength: 0, options, irregular: false };
   let answerAt = at.answers;
   for (let r = 0; r < at.records; r++) {
     const field = r * fieldCount + positions.field;
@@ -244,15 +245,16 @@ export function readDigestBlock(
     digest.textKey = key === MISSING_TEXT ? null : key;
     digest.textLength = view.getInt32(at.textLengths + 4 * field);
     digest.irregular = key === NOT_TEXT;
-    const options: number[] = [];
+    // The options array is reused; its length is set only when it changes (setting it costs more than a write).
+    let count = 0;
     for (let end = answerAt + 4 * view.getInt16(at.answerCounts + 2 * r); answerAt < end; answerAt += 4) {
       const code = view.getInt32(answerAt);
       if (code >>> 16 !== positions.question) continue;
       const option = code & 0xffff;
       if (option === UNKNOWN_OPTION) digest.irregular = true;
-      else options.push(option);
+      else options[count++] = option;
     }
-    digest.options = options;
+    if (options.length !== count) options.length = count;
     onRecord(digest);
   }
 }

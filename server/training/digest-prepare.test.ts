@@ -47,7 +47,7 @@ function digestsOf(settings: DatasetSettings, recs: StoredRecord[], field: strin
     const starts = parts.map((_, i) => parts.slice(0, i).reduce((sum, p) => sum + p.length, 0));
     const [idx, statuses, textKeys, textLengths, answerCounts, answers] = starts as [number, number, number, number, number, number];
     readDigestBlock(Buffer.concat(parts), { records: block.records, idx, statuses, textKeys, textLengths, answerCounts, answers }, settings.fields.length, positions, (d) =>
-      digests.push({ ...d }),
+      digests.push({ ...d, options: [...d.options] }),
     );
   }
   return digests;

@@ -106,12 +106,12 @@ export const trainingRouter = router({
       checkFramework(parsed.task, input.framework);
       const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
       try {
-        // A full prepare of a large dataset takes seconds: stop it when the browser moves on to
-        // a newer task (the query is aborted) instead of finishing work nobody will read.
         // A tokenizer that cannot be loaded costs the token histogram only, not the diagnostics.
         const tokens = input.tokenizer ? await loadTokenizer(input.tokenizer).catch((error: Error) => error) : null;
         const counter = tokens instanceof Error ? undefined : (tokens ?? undefined);
         const tokenizerError = tokens instanceof Error ? tokens.message : null;
+        // Diagnostics of a large dataset can take seconds: they stop when the browser moves on to
+        // a newer task (the query is aborted) instead of finishing work nobody will read.
         const { report, meta: { dropped, ...meta } } = await diagnoseDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal, tokens: counter });
         return { taskError: null, tokenizerError, report, dropped, meta };
       } catch (error) {
