@@ -1,7 +1,7 @@
 /**
- * Record digests: what full-dataset diagnostics of a default classification task need of each
- * record (server/training/digest-prepare.ts), computed once when the record is imported, so
- * that diagnostics never parse the records' JSON. Records are digested in blocks of DIGEST_BLOCK
+ * Record digests: what a default classification prepare and its diagnostics need of each record
+ * (server/training/digest-prepare.ts), computed once when the record is imported, so that they
+ * never parse the records' JSON. Records are digested in blocks of DIGEST_BLOCK
  * (by idx); each part of a block is its records' values packed end to end, big-endian:
  * - `idx`: int4 per record, ascending;
  * - `statuses`: int2 per record, a bit mask of its response statuses (STATUS_BITS), with
@@ -28,8 +28,9 @@ export function isDigestQuestion(question: QuestionSettings): boolean {
 }
 
 /**
- * A 53-bit hash of a text (cyrb53, public domain): two texts with the same key are taken to be
- * the same. Among a million distinct texts, some two share a key with a chance of about 1 in 18,000.
+ * A 53-bit hash of a text (cyrb53, public domain). Diagnostics take two texts with the same key to
+ * be the same (a prepare compares them): among a million distinct texts, some two share a key with
+ * a chance of about 1 in 18,000.
  */
 export function textKey(text: string): number {
   return hashText(text).key;
@@ -132,7 +133,8 @@ export class DigestWriter {
         const value = response.values[question.name];
         if (value === undefined || value === null) continue;
         const option = typeof value === "string" || typeof value === "number" ? question.options.get(value) : undefined;
-        this.answers.push(question.position * 65536 + (option ?? UNKNOWN_OPTION));
+        // A label set of 65,535 options or more does not fit: such answers read as no option.
+        this.answers.push(question.position * 65536 + (option !== undefined && option < UNKNOWN_OPTION ? option : UNKNOWN_OPTION));
         count++;
       }
     }
