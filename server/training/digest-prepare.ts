@@ -34,7 +34,7 @@ import type { TrainingTask } from "./tasks/schema";
 import { labelNames } from "./tasks/text-classification";
 import { DEFAULT_STRATEGY, unifyAnswers, type UnificationStrategy } from "./unify";
 import { questionOptions, type DatasetSettings, type QuestionSettings, type ResponseValue } from "../feedback/schema";
-import { HAS_RESPONSE, STATUS_BITS, type RecordDigest } from "../feedback/record-digest";
+import { HAS_RESPONSE, isDigestQuestion, STATUS_BITS, type RecordDigest } from "../feedback/record-digest";
 
 /** Frameworks whose classification rows are {text, label id(s)} or spaCy's cats, with no split check. */
 const DIGEST_FRAMEWORKS: readonly Framework[] = ["transformers", "peft", "setfit", "spacy", "spacy-transformers"];
@@ -52,8 +52,7 @@ export function digestPositions(settings: DatasetSettings, task: TrainingTask, f
   if (task.task !== "text_classification" || task.mode !== "default" || !DIGEST_FRAMEWORKS.includes(framework)) return null;
   const field = settings.fields.findIndex((f) => f.name === task.text);
   const question = settings.questions.findIndex((q) => q.name === task.label);
-  const type = settings.questions[question]?.type;
-  if (field < 0 || (type !== "label_selection" && type !== "rating")) return null;
+  if (field < 0 || question < 0 || !isDigestQuestion(settings.questions[question]!)) return null;
   return { field, question };
 }
 
