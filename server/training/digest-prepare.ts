@@ -116,7 +116,6 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
   const { dropped, noteDrop } = dropTally();
   const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
   let accepted = 0;
-  let multiLabel: boolean | undefined;
   const keys = new KeyTable(input.recordCount);
   /** Label name → label code (dedup compares codes) and its id in the label set (-1: invalid_label). */
   const labelCodes = new Map<string, number>();
@@ -163,6 +162,15 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
     return code;
   }
 
+  /** The end of a prepare, on rows or on row numbers: no rows is an error, then the split and the meta. */
+  function split<T>(items: T[], stratifyKey: ((item: T) => string) | undefined): { train: T[]; test: T[]; meta: PreparedMeta } {
+    if (items.length === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
+    const { train, test } = splitRows(items, { sizes, seed: input.seed ?? task.seed, stratifyKey });
+    Object.assign(counts, { rows: items.length, train: train.length, test: test.length });
+    // Label and rating answers are single labels: a classification prepare's multiLabel is false.
+    return { train, test, meta: buildMeta({ framework, task }, plan, labels, false, counts, dropped) };
+  }
+
   return {
     add(digest) {
       counts.records++;
@@ -178,7 +186,6 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
       if (digest.textKey === null) return noteDrop("missing_field", String(idx));
       const kept = labelsOf(idx, digest.options);
       if (kept.length === 0) return noteDrop((statuses & STATUS_BITS.submitted) !== 0 ? "missing_response" : "no_submitted_responses", String(idx));
-      multiLabel ??= false; // label and rating answers are single labels
       // Duplicate removal (Argilla's drop_duplicates), then rows: an invalid label drops the
       // record only when none of its samples gives a row; one whose samples all repeat earlier
       // ones has no rows and no drop, as in prepareForTraining.
@@ -205,34 +212,23 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
     },
 
     prepared(textOf) {
-      const n = rows.length;
-      if (n === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
       for (let r = 0; r < repeats.length; r += 2) {
         if (textOf(repeats[r]!) !== textOf(repeats[r + 1]!)) throw new IrregularDigestError(repeats[r]!);
       }
-      const built: Row[] = new Array(n);
-      for (let i = 0; i < n; i++) {
+      const built: Row[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
         const idx = rows.idx[i]!;
         const id = rows.samples[i] === 1 ? String(idx) : `${idx}#${rows.sample[i]}`;
         built[i] = plan.adapter.toRow({ text: textOf(idx), label: labels.names[rows.label[i]!]! }, id, ctx) as Row;
       }
-      const { train, test } = splitRows(built, { sizes, seed: input.seed ?? task.seed, stratifyKey: plan.adapter.stratifyKey });
-      Object.assign(counts, { rows: n, train: train.length, test: test.length });
-      return { train, test, meta: buildMeta({ framework, task }, plan, labels, multiLabel, counts, dropped) };
+      return split(built, plan.adapter.stratifyKey);
     },
 
     report() {
       const n = rows.length;
-      if (n === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
       const order = new Array<number>(n);
       for (let i = 0; i < n; i++) order[i] = i;
-      const { train, test } = splitRows(order, {
-        sizes,
-        seed: input.seed ?? task.seed,
-        stratifyKey: (i) => byLabelId[rows.label[i]!]!.stratifyKey,
-      });
-      Object.assign(counts, { rows: n, train: train.length, test: test.length });
-      const meta = buildMeta({ framework, task }, plan, labels, multiLabel, counts, dropped);
+      const { train, test, meta } = split(order, (i) => byLabelId[rows.label[i]!]!.stratifyKey);
 
       // The report walks train rows, then test rows, as diagnosePrepared does.
       const rowsOfLabel = new Int32Array(labels.names.length);
@@ -302,7 +298,7 @@ export function fillExamples(result: DigestReport, textOf: (idx: number) => stri
  * codes seen for each key: a Map of a million number keys cost ~0.7 s here, this ~0.1 s.
  */
 class KeyTable {
-  readonly capacity: number;
+  private readonly capacity: number;
   private used = 0;
   /**
    * Per slot, side by side (one cache miss): its key (-1: empty), the first label code seen with
