@@ -28,7 +28,7 @@ function newestSourceTime(dirs: string[]): number {
 }
 
 function buildIfStale(): void {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.STUDIO_NEXT_DIST || ".next", "BUILD_ID");
   if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSourceTime(["app", "components", "server"])) return;
   console.log("Building the web app (first start or sources changed)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

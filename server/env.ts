@@ -2,6 +2,14 @@
 import path from "node:path";
 import { z } from "zod";
 
+const MiB = 2 ** 20;
+
+/** A comma-separated list; empty entries dropped. */
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value.split(",").map((item) => item.trim()).filter(Boolean) : []));
+
 const envSchema = z.object({
   /** A PostgreSQL server to use. Unset: the studio starts its own embedded PostgreSQL. */
   DATABASE_URL: z.string().url().optional(),
@@ -10,15 +18,33 @@ const envSchema = z.object({
   /** First port tried for the embedded PostgreSQL. */
   STUDIO_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().default(3000),
+  /** The interface the web app listens on. Loopback unless a person opens it (0.0.0.0, a LAN address). */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Host names (beside localhost, 127.0.0.1 and [::1]) that requests may name in their Host header. */
+  STUDIO_ALLOWED_HOSTS: list,
+  /**
+   * Folders whose files a request may name (path imports, tokenizer and model folders).
+   * Unset: the studio home and the shipped samples. Comma-separated absolute paths.
+   */
+  STUDIO_IMPORT_ROOTS: list,
+  /** Largest accepted upload, all files of one upload together. */
+  STUDIO_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
+  /** Limits on extracting an uploaded or named .zip. */
+  STUDIO_ZIP_MAX_MB: z.coerce.number().positive().default(4096),
+  STUDIO_ZIP_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  STUDIO_ZIP_MAX_RATIO: z.coerce.number().positive().default(200),
+  /** Uploads and extraction folders untouched for this long are deleted. */
+  STUDIO_UPLOAD_TTL_HOURS: z.coerce.number().positive().default(24),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // An empty string counts as unset.
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== "" && value !== undefined));
   const parsed = envSchema.safeParse({
-    ...source,
-    DATABASE_URL: source.DATABASE_URL || undefined,
-    STUDIO_HOME: source.STUDIO_HOME ? path.resolve(source.STUDIO_HOME) : undefined,
+    ...given,
+    STUDIO_HOME: given.STUDIO_HOME ? path.resolve(given.STUDIO_HOME) : undefined,
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -26,3 +52,5 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return parsed.data;
 }
+
+export const bytesFromMb = (mb: number): number => Math.round(mb * MiB);
