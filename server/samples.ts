@@ -4,8 +4,9 @@ import path from "node:path";
 import type { Database } from "./db/client";
 import { listDatasets } from "./db/datasets";
 import { importFromPath } from "./imports";
+import { SAMPLES_DIR } from "./allowed-paths";
 
-export const SAMPLES_DIR = path.resolve(process.cwd(), "samples");
+export { SAMPLES_DIR };
 
 export function sampleFolders(dir = SAMPLES_DIR): string[] {
   if (!fs.existsSync(dir)) return [];
