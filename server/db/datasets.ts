@@ -80,6 +80,12 @@ export async function findDataset(db: pg.Pool, name: string): Promise<DatasetDet
   return rows[0] ? toDetail(rows[0]) : null;
 }
 
+/** By id: what jobs hold (a name can be deleted and imported again). */
+export async function findDatasetById(db: pg.Pool, id: number): Promise<DatasetDetail | null> {
+  const { rows } = await db.query<DatasetRow>(`SELECT ${DATASET_COLUMNS} FROM dataset WHERE id = $1`, [id]);
+  return rows[0] ? toDetail(rows[0]) : null;
+}
+
 export class DatasetNotFoundError extends Error {
   constructor(name: string) {
     super(`No dataset named "${name}"`);

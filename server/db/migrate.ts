@@ -1,5 +1,6 @@
 /**
- * Applies the Prisma migrations (prisma migrate deploy on the WASM engine, see prisma.config.ts).
+ * Applies the Prisma migrations (prisma migrate deploy on the WASM engine, see prisma.config.ts),
+ * then the job queue's schema (pg-boss's own, `pgboss`).
  * The Prisma CLI takes ~10 s to start on these machines, so it is only run when a migration folder
  * is missing from `_prisma_migrations`.
  */
@@ -8,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { migrateQueue } from "../jobs/queue";
 
 const run = promisify(execFile);
 
@@ -30,6 +32,12 @@ async function pendingMigrations(databaseUrl: string, cwd: string): Promise<stri
 }
 
 export async function applyMigrations(databaseUrl: string, cwd = process.cwd()): Promise<void> {
+  await applyPrismaMigrations(databaseUrl, cwd);
+  // The queue's tables are pg-boss's own, in their own schema, kept at its version by pg-boss.
+  await migrateQueue(databaseUrl);
+}
+
+async function applyPrismaMigrations(databaseUrl: string, cwd: string): Promise<void> {
   if ((await pendingMigrations(databaseUrl, cwd)).length === 0) return;
   const cli = path.join(cwd, "node_modules", "prisma", "build", "index.js");
   try {
