@@ -6,9 +6,11 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type pg from "pg";
-import { openExport, defaultDatasetName } from "./feedback/source";
+import { openExport, defaultDatasetName, type OpenExportOptions } from "./feedback/source";
 import { importDataset, type ImportSummary } from "./db/import-dataset";
 import { buildDatasetIndexes } from "./db/dataset-indexes";
+import { bytesFromMb, readEnv } from "./env";
+import { newExtractionFolder } from "./uploads";
 
 export interface ImportProgress {
   rowsRead: number;
@@ -20,6 +22,23 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** "now" (default): build the dataset's indexes before returning; "later": the caller does (buildDatasetIndexes). */
   indexes?: "now" | "later";
+  /**
+   * Real paths of the folders the export and every file read from it must lie under: set for a
+   * path a request names (allowedRoots()). Unset: any path the process can read (the CLI).
+   */
+  roots?: readonly string[];
+}
+
+/** Where a .zip is extracted (the studio home) and under which limits (STUDIO_ZIP_MAX_*). */
+function exportOptions(roots: readonly string[] | undefined): OpenExportOptions {
+  const env = readEnv();
+  return {
+    roots,
+    zip: {
+      folder: newExtractionFolder,
+      limits: { maxBytes: bytesFromMb(env.STUDIO_ZIP_MAX_MB), maxEntries: env.STUDIO_ZIP_MAX_ENTRIES, maxRatio: env.STUDIO_ZIP_MAX_RATIO },
+    },
+  };
 }
 
 export async function importFromPath(pool: pg.Pool, exportPath: string, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -29,7 +48,7 @@ export async function importFromPath(pool: pg.Pool, exportPath: string, options:
 }
 
 async function importRecords(pool: pg.Pool, exportPath: string, options: ImportOptions) {
-  const source = await openExport(exportPath);
+  const source = await openExport(exportPath, exportOptions(options.roots));
   try {
     const summary = await importDataset(pool, {
       name: options.name?.trim() || defaultDatasetName(exportPath),
@@ -52,12 +71,13 @@ export type ImportJob =
 const globalForImports = globalThis as unknown as { studioImports?: Map<string, ImportJob> };
 const jobs = (globalForImports.studioImports ??= new Map<string, ImportJob>());
 
-/** Starts an import in the background and returns its id at once. */
-export function startImport(pool: pg.Pool, exportPath: string, options: { name?: string; onFinish?: () => Promise<void> }): string {
+/** Starts an import in the background and returns its id at once. A request's import: `roots` bound what it reads. */
+export function startImport(pool: pg.Pool, exportPath: string, options: { name?: string; roots: readonly string[]; onFinish?: () => Promise<void> }): string {
   const id = crypto.randomUUID();
   jobs.set(id, { id, state: "running", rowsRead: 0, totalRows: null });
   importRecords(pool, exportPath, {
     name: options.name,
+    roots: options.roots,
     onProgress: (progress) => jobs.set(id, { id, state: "running", ...progress }),
   })
     .then(({ summary, settings }) => {

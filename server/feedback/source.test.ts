@@ -1,13 +1,30 @@
-import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdir, realpath, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImportError } from "./errors";
-import { defaultDatasetName, openExport, type ExportRecord, type ExportSource } from "./source";
-import { buildZip, errorMessageOf, makeTempDir, removeTempDirs, settingsYaml, writeFiles } from "./test-helpers";
+import { defaultDatasetName, openExport, type ExportRecord, type ExportSource, type OpenExportOptions, type ZipLimits } from "./source";
+import { buildZip, errorMessageOf, makeTempDir, removeTempDirs, settingsYaml, writeFiles, type ZipEntry } from "./test-helpers";
 
 afterAll(removeTempDirs);
+
+const MiB = 1024 * 1024;
+const GENEROUS: ZipLimits = { maxBytes: 64 * MiB, maxEntries: 100, maxRatio: 200 };
+/** Zip options that extract into a fresh folder under `parent` (so a test can see that nothing is left). */
+function zipOptions(limits: Partial<ZipLimits> = {}, parent?: string): OpenExportOptions {
+  return {
+    zip: {
+      limits: { ...GENEROUS, ...limits },
+      folder: async () => {
+        if (!parent) return makeTempDir("extract-");
+        const folder = path.join(parent, `extract-${readdirSync(parent).length}`);
+        await mkdir(folder);
+        return folder;
+      },
+    },
+  };
+}
 
 const U1 = "11111111-1111-4111-8111-111111111111";
 
@@ -110,7 +127,7 @@ describe("openExport", () => {
         { name: "emotion/.hidden.jsonl", data: "not json" },
       ]),
     );
-    const source = await openExport(zipPath);
+    const source = await openExport(zipPath, zipOptions());
     expect(source.settingsFile).toBe("emotion/argilla.yaml");
     expect(source.dataFiles).toEqual(["data/train.jsonl"]);
     expect(source.totalRows).toBe(3);
@@ -198,7 +215,7 @@ describe("openExport errors", () => {
     const dir = await makeTempDir();
     const zipPath = path.join(dir, "broken.zip");
     await writeFile(zipPath, buildZip([{ name: "broken/argilla.yaml", data: "fields: []\nquestions: []\n" }, { name: "broken/data/train.jsonl", data: JSONL }]));
-    expect(await errorMessageOf(() => openExport(zipPath))).toBe("broken/argilla.yaml: fields: expected at least 1 item(s), got list [] (and 1 more problem)");
+    expect(await errorMessageOf(() => openExport(zipPath, zipOptions()))).toBe("broken/argilla.yaml: fields: expected at least 1 item(s), got list [] (and 1 more problem)");
   });
 
   it("a column declared in argilla.yaml but missing from the data", async () => {
@@ -231,18 +248,183 @@ describe("openExport errors", () => {
 
   it("a path that does not exist, a file of another kind, and a corrupt zip", async () => {
     const dir = await makeTempDir();
-    expect(await errorMessageOf(() => openExport(path.join(dir, "missing")))).toBe(`missing: no such file or folder: ${path.join(dir, "missing")}`);
+    expect(await errorMessageOf(() => openExport(path.join(dir, "missing")))).toBe("missing: no such file or folder");
     await writeFiles(dir, { "notes.txt": "hi", "bad.zip": "this is not a zip" });
     expect(await errorMessageOf(() => openExport(path.join(dir, "notes.txt")))).toBe("notes.txt: expected a folder, a .zip file or an argilla.yaml, got another kind of file");
-    expect(await errorMessageOf(() => openExport(path.join(dir, "bad.zip")))).toMatch(/^bad\.zip: cannot unzip \(.+\)$/);
+    expect(await errorMessageOf(() => openExport(path.join(dir, "bad.zip"), zipOptions()))).toMatch(/^bad\.zip: cannot unzip \(.+\)$/);
   });
 
   it("a zip entry that would escape the extraction folder", async () => {
     const dir = await makeTempDir();
     const zipPath = path.join(dir, "evil.zip");
     await writeFile(zipPath, buildZip([{ name: "../escaped/argilla.yaml", data: YAML }]));
-    expect(await errorMessageOf(() => openExport(zipPath))).toMatch(/^evil\.zip: cannot unzip \(.*\.\.\/escaped\/argilla\.yaml.*\)$/);
+    expect(await errorMessageOf(() => openExport(zipPath, zipOptions()))).toMatch(/^evil\.zip: cannot unzip \(.*\.\.\/escaped\/argilla\.yaml.*\)$/);
     expect(existsSync(path.join(dir, "..", "escaped"))).toBe(false);
+  });
+});
+
+const NOT_ALLOWED = "does not exist or lies outside the folders the studio may read: the studio home and the shipped samples, or those STUDIO_IMPORT_ROOTS lists";
+
+describe("openExport with roots (a path a request names)", () => {
+  async function setup() {
+    const root = await realpath(await makeTempDir("roots-"));
+    const outside = await realpath(await makeTempDir("outside-"));
+    await writeFiles(outside, { "argilla.yaml": YAML, "secret.yaml": "password: hunter2-secret\n", "data/train.jsonl": JSONL });
+    return { root, outside, options: { roots: [root] } };
+  }
+
+  it("refuses /etc, /etc/passwd, a folder outside the roots, a relative path and a missing path with one message", async () => {
+    const { root, outside, options } = await setup();
+    const relative = path.relative(process.cwd(), "/etc/passwd"); // ../../etc/passwd
+    for (const requested of ["/etc", "/etc/passwd", outside, relative, path.join(root, "missing"), path.join(outside, "missing")]) {
+      const message = await errorMessageOf(() => openExport(requested, options));
+      expect(message).toBe(`${JSON.stringify(requested)} ${NOT_ALLOWED}`);
+    }
+    expect(await errorMessageOf(() => openExport(relative, options))).not.toContain(process.cwd());
+  });
+
+  it("refuses an argilla.yaml or argilla.cfg that links outside the roots, quoting nothing of the target", async () => {
+    const { root, outside, options } = await setup();
+    for (const [name, target] of [
+      ["argilla.yaml", "/etc/passwd"],
+      ["argilla.yaml", path.join(outside, "secret.yaml")],
+      ["argilla.cfg", "/etc/passwd"],
+      ["argilla.yaml", path.join(outside, "no-such-file")],
+    ] as const) {
+      const dir = path.join(root, `link-${name}-${path.basename(target)}`);
+      await writeFiles(dir, { "data/train.jsonl": JSONL });
+      await symlink(target, path.join(dir, name));
+      const message = await errorMessageOf(() => openExport(dir, options));
+      expect(message).toBe(`${name}: refused: it links to something missing or outside the folders the studio may read: the studio home and the shipped samples, or those STUDIO_IMPORT_ROOTS lists`);
+      expect(message).not.toMatch(/root:|hunter2/);
+      // Named directly, the settings file is refused the same way as any path outside.
+      expect(await errorMessageOf(() => openExport(path.join(dir, name), options))).toBe(`${JSON.stringify(path.join(dir, name))} ${NOT_ALLOWED}`);
+    }
+  });
+
+  it("refuses a data file that links outside the roots", async () => {
+    const { root, outside, options } = await setup();
+    const dir = path.join(root, "linked-data");
+    await writeFiles(dir, { "argilla.yaml": YAML });
+    await mkdir(path.join(dir, "data"));
+    await symlink(path.join(outside, "data/train.jsonl"), path.join(dir, "data/train.jsonl"));
+    expect(await errorMessageOf(() => openExport(dir, options))).toMatch(/^data\/train\.jsonl: refused: it links to something missing or outside the folders the studio may read/);
+    await symlink("/etc/passwd", path.join(dir, "passwd.jsonl"));
+    const message = await errorMessageOf(() => openExport(dir, options));
+    expect(message).toMatch(/: refused: it links to something missing or outside/);
+    expect(message).not.toContain("root:");
+  });
+
+  it("follows links that stay inside the roots (a Hub cache snapshot links each file to a blob)", async () => {
+    const { root, options } = await setup();
+    await writeFiles(root, { "hub/blobs/aa11": YAML, "hub/blobs/bb22": JSONL });
+    const snapshot = path.join(root, "hub/snapshots/main");
+    await mkdir(path.join(snapshot, "data"), { recursive: true });
+    await symlink("../../blobs/aa11", path.join(snapshot, "argilla.yaml"));
+    await symlink("../../../blobs/bb22", path.join(snapshot, "data/train.jsonl"));
+    const source = await openExport(snapshot, options);
+    expect((await readAll(source)).map((r) => r.record.fields.text)).toEqual(["first", "second", "third"]);
+    const bySettingsFile = await openExport(path.join(snapshot, "argilla.yaml"), options);
+    expect(bySettingsFile.dataFiles).toEqual(["data/train.jsonl"]);
+  });
+
+  it("without roots (the CLI) links outside are followed", async () => {
+    const { root, outside } = await setup();
+    const dir = path.join(root, "cli-linked");
+    await mkdir(path.join(dir, "data"), { recursive: true });
+    await symlink(path.join(outside, "argilla.yaml"), path.join(dir, "argilla.yaml"));
+    await symlink(path.join(outside, "data/train.jsonl"), path.join(dir, "data/train.jsonl"));
+    expect(await readAll(await openExport(dir))).toHaveLength(3);
+    expect(await readAll(await openExport(outside))).toHaveLength(3);
+  });
+
+  it("a zip under the roots is read from its extraction folder", async () => {
+    const { root, options } = await setup();
+    const zipPath = path.join(root, "emotion.zip");
+    await writeFile(zipPath, buildZip([{ name: "argilla.yaml", data: YAML }, { name: "data/train.jsonl", data: JSONL, deflate: true }]));
+    const source = await openExport(zipPath, { ...options, ...zipOptions() });
+    expect(await readAll(source)).toHaveLength(3);
+    await source.cleanup();
+  });
+});
+
+/** Rewrites each central directory header of a zip built by buildZip (index: the entry's position). */
+function patchCentral(zip: Buffer, patch: (at: number, index: number) => void): Buffer {
+  const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  let index = 0;
+  for (let at = zip.indexOf(signature); at !== -1; at = zip.indexOf(signature, at + 4)) patch(at, index++);
+  return zip;
+}
+
+describe("zip limits", () => {
+  const jsonlOf = (bytes: number) => {
+    const line = jsonlRow("x".repeat(200), "joy") + "\n";
+    return line.repeat(Math.ceil(bytes / line.length));
+  };
+
+  async function refusal(entries: ZipEntry[] | Buffer, limits: Partial<ZipLimits>, name = "bomb.zip") {
+    const dir = await makeTempDir("zip-limits-");
+    const extractTo = path.join(dir, "extract");
+    await mkdir(extractTo);
+    const zipPath = path.join(dir, name);
+    await writeFile(zipPath, Buffer.isBuffer(entries) ? entries : buildZip(entries));
+    const message = await errorMessageOf(() => openExport(zipPath, zipOptions(limits, extractTo)));
+    return { message, leftBehind: readdirSync(extractTo) };
+  }
+
+  it("refuses a zip that unpacks past STUDIO_ZIP_MAX_MB, leaving nothing behind", async () => {
+    const { message, leftBehind } = await refusal(
+      [{ name: "argilla.yaml", data: YAML }, { name: "data/train.jsonl", data: jsonlOf(3 * MiB), deflate: true }],
+      { maxBytes: 2 * MiB },
+    );
+    expect(message).toBe("bomb.zip: refused: it unpacks to more than 2 MiB, the limit STUDIO_ZIP_MAX_MB sets");
+    expect(leftBehind).toEqual([]);
+  });
+
+  it("an entry that declares fewer bytes than it holds is stopped as it streams, leaving nothing behind", async () => {
+    const honest = buildZip([{ name: "argilla.yaml", data: YAML }, { name: "data/train.jsonl", data: jsonlOf(3 * MiB), deflate: true }]);
+    // The central directory's uncompressed size is what yauzl reads.
+    const lying = patchCentral(honest, (at, index) => {
+      if (index === 1) honest.writeUInt32LE(1000, at + 24);
+    });
+    const { message, leftBehind } = await refusal(lying, { maxBytes: 2 * MiB });
+    // yauzl checks each entry against its declared size (the byte count of extractZip backs it up).
+    expect(message).toMatch(/^bomb\.zip: cannot unzip \(too many bytes in the stream\. expected 1000\. got at least \d+\)$/);
+    expect(leftBehind).toEqual([]);
+  });
+
+  it("refuses an entry compressed more than STUDIO_ZIP_MAX_RATIO", async () => {
+    const { message, leftBehind } = await refusal(
+      [{ name: "argilla.yaml", data: YAML }, { name: "data/train.jsonl", data: "\n".repeat(4 * MiB), deflate: true }],
+      { maxRatio: 50 },
+    );
+    expect(message).toBe('bomb.zip: refused: entry "data/train.jsonl" unpacks to more than 50 times its compressed size, the limit STUDIO_ZIP_MAX_RATIO sets');
+    expect(leftBehind).toEqual([]);
+  });
+
+  it("refuses a zip with more entries than STUDIO_ZIP_MAX_ENTRIES", async () => {
+    const entries = [{ name: "argilla.yaml", data: YAML }, ...Array.from({ length: 20 }, (_, i) => ({ name: `data/part-${i}.jsonl`, data: JSONL }))];
+    const { message, leftBehind } = await refusal(entries, { maxEntries: 10 });
+    expect(message).toBe("bomb.zip: refused: it holds 21 entries, more than 10, the limit STUDIO_ZIP_MAX_ENTRIES sets");
+    expect(leftBehind).toEqual([]);
+  });
+
+  it("refuses a symbolic link entry instead of writing it as a file", async () => {
+    const zip = buildZip([{ name: "data/train.jsonl", data: JSONL }, { name: "argilla.yaml", data: "/etc/passwd" }]);
+    patchCentral(zip, (at, index) => {
+      if (index !== 1) return;
+      zip.writeUInt16LE((3 << 8) | 20, at + 4); // made by Unix
+      zip.writeUInt32LE((0o120777 << 16) >>> 0, at + 38); // mode: a symbolic link
+    });
+    const { message, leftBehind } = await refusal(zip, {});
+    expect(message).toBe('bomb.zip: refused: entry "argilla.yaml" is a symbolic link');
+    expect(leftBehind).toEqual([]);
+  });
+
+  it("needs zip options to open a zip at all", async () => {
+    const dir = await makeTempDir();
+    await writeFile(path.join(dir, "a.zip"), buildZip([{ name: "argilla.yaml", data: YAML }]));
+    expect(await errorMessageOf(() => openExport(path.join(dir, "a.zip")))).toMatch(/needs options\.zip/);
   });
 });
 

@@ -8,12 +8,13 @@
  *   ordered by split then shard) or *.jsonl|parquet beside argilla.yaml.
  */
 import { createWriteStream, type Dirent } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import os from "node:os";
+import { lstat, mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { ImportError } from "./errors";
+import { ALLOWED_ROOTS_HINT, PathNotAllowedError, realPathUnder } from "../allowed-paths";
+import { formatBytes, ImportError } from "./errors";
 import { countJsonLines, readJsonLinesFile } from "./jsonl";
 import { openParquetFile, type ParquetRowSource } from "./parquet";
 import { createRowParser } from "./rows";
@@ -50,48 +51,92 @@ export interface ExportSource {
 const SETTINGS_FILES = ["argilla.yaml", "argilla.cfg"] as const;
 const DATA_EXTENSIONS = [".jsonl", ".parquet"] as const;
 
+/** Limits on extracting a .zip: a small zip can unpack to terabytes. */
+export interface ZipLimits {
+  /** Bytes written out in all (STUDIO_ZIP_MAX_MB). */
+  maxBytes: number;
+  /** Entries in the zip's directory (STUDIO_ZIP_MAX_ENTRIES). */
+  maxEntries: number;
+  /** Bytes written out per compressed byte, for any entry past 1 MiB (STUDIO_ZIP_MAX_RATIO). */
+  maxRatio: number;
+}
+
+export interface OpenExportOptions {
+  /**
+   * Real paths of the folders a request may read (server/allowed-paths.ts). When set, the export
+   * and every file read from it (settings, data files) must resolve (realpath) under one of
+   * them. Unset (the CLI): any path, links followed (a Hub cache snapshot links to its blobs).
+   */
+  roots?: readonly string[];
+  /** Required to open a .zip: `folder` makes the empty folder to extract into (removed by cleanup). */
+  zip?: { folder: () => Promise<string>; limits: ZipLimits };
+}
+
+/** A file or folder of the export that may not be read: missing behind a link, or outside the roots. */
+type Confine = (absolute: string, shown: string) => Promise<string>;
+
 /** Open an export at `inputPath`: a folder, a `.zip`, or an `argilla.yaml` / `argilla.cfg` path. */
-export async function openExport(inputPath: string): Promise<ExportSource> {
+export async function openExport(inputPath: string, options: OpenExportOptions = {}): Promise<ExportSource> {
   const shownInput = path.basename(path.resolve(inputPath));
-  const inputStat = await stat(inputPath).catch(() => null);
-  if (!inputStat) throw new ImportError({ file: shownInput, problem: `no such file or folder: ${inputPath}` });
+  // A request's path is opened only once it resolves under the roots; missing and outside read the same.
+  const opened = options.roots ? await realPathUnder(inputPath, options.roots) : inputPath;
+  if (opened === null) throw new PathNotAllowedError(inputPath);
+  const inputStat = await stat(opened).catch(() => null);
+  if (!inputStat) throw new ImportError({ file: shownInput, problem: "no such file or folder" });
 
-  let root: string;
   let extractedDir: string | null = null;
-  if (inputStat.isDirectory()) {
-    root = inputPath;
-  } else if (/\.zip$/i.test(inputPath)) {
-    extractedDir = await extractZip(inputPath, shownInput);
-    root = extractedDir;
-  } else if ((SETTINGS_FILES as readonly string[]).includes(path.basename(inputPath))) {
-    root = path.dirname(inputPath);
-  } else {
-    throw new ImportError({ file: shownInput, expected: "a folder, a .zip file or an argilla.yaml", got: "another kind of file" });
-  }
-
   const cleanup = async (): Promise<void> => {
     if (extractedDir) await rm(extractedDir, { recursive: true, force: true });
     extractedDir = null;
   };
 
   try {
-    const settingsPath = await findSettingsFile(root, shownInput);
+    let root: string;
+    let roots = options.roots;
+    if (inputStat.isDirectory()) {
+      root = opened;
+    } else if (/\.zip$/i.test(inputPath)) {
+      if (!options.zip) throw new Error("openExport: a .zip needs options.zip (where to extract it, and the limits)");
+      extractedDir = await options.zip.folder();
+      await extractZip(opened, shownInput, extractedDir, options.zip.limits);
+      root = extractedDir;
+      // Links are refused inside a zip; what it holds is read from its extraction folder only.
+      if (roots) roots = [await realpath(extractedDir)];
+    } else if ((SETTINGS_FILES as readonly string[]).includes(path.basename(inputPath))) {
+      // The folder as named: in a Hub cache snapshot, argilla.yaml is a link to a blob elsewhere.
+      root = path.dirname(path.resolve(inputPath));
+    } else {
+      throw new ImportError({ file: shownInput, expected: "a folder, a .zip file or an argilla.yaml", got: "another kind of file" });
+    }
+    const confine: Confine | null = roots ? confineTo(roots) : null;
+
+    const settingsPath = await findSettingsFile(root, shownInput, confine);
     const exportDir = path.dirname(settingsPath);
     const settingsFile = toDisplayPath(path.relative(root, settingsPath));
-    const settings = await readSettingsFile(settingsPath, settingsFile);
-    const dataFiles = await findDataFiles(exportDir, settingsFile);
+    const settings = await readSettingsFile(confine ? await confine(settingsPath, settingsFile) : settingsPath, settingsFile);
+    const dataFiles = await findDataFiles(exportDir, settingsFile, confine);
+    // Each data file is opened at the path it was checked at.
+    const dataPaths = new Map<string, string>();
+    for (const file of dataFiles) {
+      const absolute = path.join(exportDir, file);
+      dataPaths.set(file, confine ? await confine(absolute, file) : absolute);
+    }
 
     // Open Parquet footers now (row counts for progress) and keep them for reading.
     const parquetSources = new Map<string, ParquetRowSource>();
     let totalRows = 0;
     for (const file of dataFiles) {
-      const absolute = path.join(exportDir, file);
-      if (file.endsWith(".parquet")) {
-        const source = await openParquetFile(absolute, file);
-        parquetSources.set(file, source);
-        totalRows += source.totalRows;
-      } else {
-        totalRows += await countJsonLines(absolute);
+      const absolute = dataPaths.get(file)!;
+      try {
+        if (file.endsWith(".parquet")) {
+          const source = await openParquetFile(absolute, file);
+          parquetSources.set(file, source);
+          totalRows += source.totalRows;
+        } else {
+          totalRows += await countJsonLines(absolute);
+        }
+      } catch (error) {
+        throw withoutServerPath(error, file);
       }
     }
 
@@ -102,18 +147,22 @@ export async function openExport(inputPath: string): Promise<ExportSource> {
       for (const file of dataFiles) {
         const parseRow = createRowParser(settings, file, { settingsFile: settingsName });
         const parquet = parquetSources.get(file);
-        if (parquet) {
-          for await (const { row, value } of parquet.rows()) {
-            const record = parseRow(value, row);
-            rowsRead++;
-            yield { record, file, row };
+        try {
+          if (parquet) {
+            for await (const { row, value } of parquet.rows()) {
+              const record = parseRow(value, row);
+              rowsRead++;
+              yield { record, file, row };
+            }
+          } else {
+            for await (const { line, value } of readJsonLinesFile(dataPaths.get(file)!, file)) {
+              const record = parseRow(value, line);
+              rowsRead++;
+              yield { record, file, line };
+            }
           }
-        } else {
-          for await (const { line, value } of readJsonLinesFile(path.join(exportDir, file), file)) {
-            const record = parseRow(value, line);
-            rowsRead++;
-            yield { record, file, line };
-          }
+        } catch (error) {
+          throw withoutServerPath(error, file);
         }
       }
     }
@@ -142,17 +191,34 @@ export function defaultDatasetName(inputPath: string): string {
   return name || "dataset";
 }
 
+/** File system errors carry absolute paths: name the file as the export does instead. */
+function withoutServerPath(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (error instanceof ImportError || typeof code !== "string") return error;
+  return new ImportError({ file, problem: `cannot read the file (${code})`, cause: error });
+}
+
+/** Checks a path of the export against the roots, returning its real path to open. */
+function confineTo(roots: readonly string[]): Confine {
+  return async (absolute, shown) => {
+    const real = await realPathUnder(absolute, roots);
+    if (real === null) throw new ImportError({ file: shown, problem: `refused: it links to something missing or outside ${ALLOWED_ROOTS_HINT}` });
+    return real;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Finding files
 
 /** argilla.yaml (else argilla.cfg) at the root, or in exactly one folder directly below it. */
-async function findSettingsFile(root: string, shownInput: string): Promise<string> {
-  const atRoot = await settingsFileIn(root);
+async function findSettingsFile(root: string, shownInput: string, confine: Confine | null): Promise<string> {
+  const atRoot = await settingsFileIn(root, root, confine);
   if (atRoot) return atRoot;
   const found: string[] = [];
   for (const entry of await sortedEntries(root)) {
-    if (!entry.isDirectory() || isIgnoredName(entry.name)) continue;
-    const inFolder = await settingsFileIn(path.join(root, entry.name));
+    // A link that may not be followed is passed over: looking behind it would tell what is there.
+    if (isIgnoredName(entry.name) || (await entryKind(root, entry, confine)) !== "folder") continue;
+    const inFolder = await settingsFileIn(path.join(root, entry.name), root, confine);
     if (inFolder) found.push(inFolder);
   }
   if (found.length === 1) return found[0]!;
@@ -166,19 +232,33 @@ async function findSettingsFile(root: string, shownInput: string): Promise<strin
   });
 }
 
-async function settingsFileIn(dir: string): Promise<string | null> {
+async function settingsFileIn(dir: string, root: string, confine: Confine | null): Promise<string | null> {
   for (const name of SETTINGS_FILES) {
     const candidate = path.join(dir, name);
-    const info = await stat(candidate).catch(() => null);
+    if (!(await lstat(candidate).catch(() => null))) continue;
+    // A settings file that links outside the roots is refused, not passed over for the next name.
+    const real = confine ? await confine(candidate, toDisplayPath(path.relative(root, candidate))) : candidate;
+    const info = await stat(real).catch(() => null);
     if (info?.isFile()) return candidate;
   }
   return null;
 }
 
+/** What a directory entry is, links followed; "refused": a link that may not be followed (confine). */
+async function entryKind(dir: string, entry: Dirent, confine: Confine | null): Promise<"file" | "folder" | "refused" | null> {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "folder";
+  if (!entry.isSymbolicLink()) return null;
+  const target = confine ? await confine(path.join(dir, entry.name), entry.name).catch(() => null) : path.join(dir, entry.name);
+  if (target === null) return "refused";
+  const info = await stat(target).catch(() => null);
+  return info?.isFile() ? "file" : info?.isDirectory() ? "folder" : null;
+}
+
 /** Data files relative to `exportDir`, in reading order. */
-async function findDataFiles(exportDir: string, settingsFile: string): Promise<string[]> {
-  const beside = (await listFiles(exportDir, 1)).filter(isDataFile);
-  const inDataFolder = (await listFiles(path.join(exportDir, "data"), 3)).filter(isDataFile).map((f) => `data/${f}`);
+async function findDataFiles(exportDir: string, settingsFile: string, confine: Confine | null): Promise<string[]> {
+  const beside = (await listFiles(exportDir, 1, confine)).filter(isDataFile);
+  const inDataFolder = (await listFiles(path.join(exportDir, "data"), 3, confine)).filter(isDataFile).map((f) => `data/${f}`);
   const files = [...inDataFolder, ...beside];
   if (files.length === 0) {
     throw new ImportError({
@@ -197,14 +277,19 @@ async function findDataFiles(exportDir: string, settingsFile: string): Promise<s
   return files.map((file) => ({ file, key: shardSortKey(file) })).sort((a, b) => compareKeys(a.key, b.key)).map((x) => x.file);
 }
 
-/** Files (not folders) below `dir`, as `/`-separated relative paths, up to `depth` levels. */
-async function listFiles(dir: string, depth: number): Promise<string[]> {
+/**
+ * Files (not folders) below `dir`, as `/`-separated relative paths, up to `depth` levels. Links
+ * are followed; a data file behind a link that may not be followed is listed, so that reading it
+ * is refused by name rather than left out without a word.
+ */
+async function listFiles(dir: string, depth: number, confine: Confine | null): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await sortedEntries(dir)) {
     if (isIgnoredName(entry.name)) continue;
-    if (entry.isFile()) files.push(entry.name);
-    else if (entry.isDirectory() && depth > 1) {
-      for (const nested of await listFiles(path.join(dir, entry.name), depth - 1)) files.push(`${entry.name}/${nested}`);
+    const kind = await entryKind(dir, entry, confine);
+    if (kind === "file" || (kind === "refused" && isDataFile(entry.name))) files.push(entry.name);
+    else if (kind === "folder" && depth > 1) {
+      for (const nested of await listFiles(path.join(dir, entry.name), depth - 1, confine)) files.push(`${entry.name}/${nested}`);
     }
   }
   return files;
@@ -260,28 +345,59 @@ function toDisplayPath(relative: string): string {
 // ---------------------------------------------------------------------------------------------
 // Zip extraction
 
+/** Entries smaller than this are not held to the compression ratio: small repetitive files compress well. */
+const RATIO_EXEMPT_BYTES = 1024 * 1024;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
 /**
- * Extracts the entries an import can use (settings and data files) into a fresh temp folder,
- * streaming each entry to disk. yauzl rejects absolute and `..` entry names (zip slip).
+ * Extracts the entries an import can use (settings and data files) into `target`, streaming each
+ * entry to disk under `limits`: the bytes are counted as they are written (declared sizes can
+ * lie) and the extraction stops at the first byte past a limit. yauzl rejects absolute and `..`
+ * entry names (zip slip); links are refused (they would point anywhere). The caller removes
+ * `target` when this throws.
  */
-async function extractZip(zipPath: string, shownInput: string): Promise<string> {
-  const target = await mkdtemp(path.join(os.tmpdir(), "feedback-import-"));
+async function extractZip(zipPath: string, shownInput: string, target: string, limits: ZipLimits): Promise<void> {
+  const refuse = (problem: string) => new ImportError({ file: shownInput, problem: `refused: ${problem}` });
+  const tooBig = () => refuse(`it unpacks to more than ${formatBytes(limits.maxBytes)}, the limit STUDIO_ZIP_MAX_MB sets`);
+  const tooCompressed = (name: string) =>
+    refuse(`entry ${JSON.stringify(name)} unpacks to more than ${limits.maxRatio} times its compressed size, the limit STUDIO_ZIP_MAX_RATIO sets`);
   let zip: yauzl.ZipFile | undefined;
   try {
     zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: true });
+    if (zip.entryCount > limits.maxEntries) {
+      throw refuse(`it holds ${zip.entryCount} entries, more than ${limits.maxEntries}, the limit STUDIO_ZIP_MAX_ENTRIES sets`);
+    }
+    let written = 0;
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
+      if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) throw refuse(`entry ${JSON.stringify(name)} is a symbolic link`);
       if (name.endsWith("/") || !isWantedZipEntry(name)) continue;
+      const ratioCap = (bytes: number) => bytes > RATIO_EXEMPT_BYTES && bytes > limits.maxRatio * Math.max(entry.compressedSize, 1);
+      // What the zip declares is checked first (nothing written), what it holds as it is written.
+      if (written + entry.uncompressedSize > limits.maxBytes) throw tooBig();
+      if (ratioCap(entry.uncompressedSize)) throw tooCompressed(name);
       const destination = path.join(target, ...name.split("/"));
       if (!destination.startsWith(target + path.sep)) throw new Error(`unsafe entry name ${JSON.stringify(name)}`);
       await mkdir(path.dirname(destination), { recursive: true });
-      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(destination));
+      let entryBytes = 0;
+      const counted = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          entryBytes += chunk.length;
+          written += chunk.length;
+          if (written > limits.maxBytes) return done(tooBig());
+          if (ratioCap(entryBytes)) return done(tooCompressed(name));
+          done(null, chunk);
+        },
+      });
+      await pipeline(await zip.openReadStreamPromise(entry), counted, createWriteStream(destination));
     }
-    return target;
   } catch (error) {
     if (zip?.isOpen) zip.close();
-    await rm(target, { recursive: true, force: true });
-    throw new ImportError({ file: shownInput, problem: `cannot unzip (${(error as Error).message})`, cause: error });
+    if (error instanceof ImportError) throw error;
+    // A file system error's message names server paths: its code says enough.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ImportError({ file: shownInput, problem: `cannot unzip (${reason})`, cause: error });
   }
 }
 

@@ -4,7 +4,9 @@ import { procedure, router } from "../trpc";
 import { deleteDataset, getDataset, listDatasets } from "../../db/datasets";
 import { listAnnotators } from "../../db/records";
 import { importJob, startImport } from "../../imports";
-import { uploadFolder, removeUpload } from "../../uploads";
+import { claimUpload, removeUpload } from "../../uploads";
+import { allowedRoots, PathNotAllowedError, resolveAllowedPath } from "../../allowed-paths";
+import { defaultDatasetName } from "../../feedback/source";
 
 const datasetName = z.string().min(1).max(200);
 
@@ -18,18 +20,33 @@ export const datasetsRouter = router({
 
   delete: procedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db, input.name)),
 
-  /** Import from a path on the server (a folder or a .zip). */
+  /**
+   * Import from a path on the server (a folder or a .zip) under the allowed roots: refused at
+   * once, the same for a missing path and one outside them; the import checks each file it reads.
+   */
   importFromPath: procedure
-    .input(z.object({ path: z.string().min(1), name: datasetName.optional() }))
-    .mutation(({ ctx, input }) => ({ importId: startImport(ctx.db.bulk, input.path, { name: input.name }) })),
+    .input(z.object({ path: z.string().trim().min(1).max(4096), name: datasetName.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const roots = await allowedRoots();
+      await resolveAllowedPath(input.path, roots).catch((error: Error) => {
+        throw error instanceof PathNotAllowedError ? new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error }) : error;
+      });
+      return { importId: startImport(ctx.db.bulk, input.path, { name: input.name || defaultDatasetName(input.path), roots }) };
+    }),
 
-  /** Import files uploaded through /api/uploads/<uploadId>/... */
+  /** Import files uploaded through /api/uploads/<uploadId>/...: read from that upload's folder only. */
   importUpload: procedure
     .input(z.object({ uploadId: z.string().uuid(), name: datasetName.optional() }))
     .mutation(({ ctx, input }) => {
-      const folder = uploadFolder(input.uploadId);
-      if (!folder) throw new TRPCError({ code: "NOT_FOUND", message: "That upload does not exist (or was already imported)." });
-      return { importId: startImport(ctx.db.bulk, folder.path, { name: input.name || folder.suggestedName, onFinish: () => removeUpload(input.uploadId) }) };
+      const folder = claimUpload(input.uploadId);
+      if (!folder) throw new TRPCError({ code: "NOT_FOUND", message: "That upload does not exist (or is already being imported)." });
+      return {
+        importId: startImport(ctx.db.bulk, folder.path, {
+          name: input.name || folder.suggestedName,
+          roots: [folder.root],
+          onFinish: () => removeUpload(input.uploadId),
+        }),
+      };
     }),
 
   importStatus: procedure.input(z.object({ importId: z.string() })).query(({ input }) => {
