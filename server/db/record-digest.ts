@@ -62,32 +62,39 @@ export async function streamDigest(
 
 /**
  * Digests the records of every dataset that has none yet (imported before digests existed).
- * Each dataset in one transaction that locks its row, so two starts take turns.
  */
 export async function ensureDigests(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
   const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>("SELECT id, name, settings FROM dataset WHERE NOT digest_ready ORDER BY id");
   for (const dataset of rows) {
     log(`digesting the records of ${dataset.name}…`);
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN");
-      const { rows: current } = await client.query("SELECT 1 FROM dataset WHERE id = $1 AND NOT digest_ready FOR UPDATE", [dataset.id]);
-      if (current.length) {
-        const writer = new DigestWriter(dataset.settings);
-        for await (const record of streamRecords(db, dataset.id, { parts: "fields-and-responses" })) {
-          writer.add(record.index, record);
-          const blocks = writer.take();
-          if (blocks.length) await writeDigestBlocks(client, dataset.id, blocks);
-        }
-        await writeDigestBlocks(client, dataset.id, writer.end());
-        await client.query("UPDATE dataset SET digest_ready = true WHERE id = $1", [dataset.id]);
+    await digestDataset(db, dataset);
+  }
+}
+
+/**
+ * Writes one dataset's digests from its records, in one transaction that locks its row, so two
+ * digesters of one dataset take turns and the second finds nothing to do.
+ */
+export async function digestDataset(db: pg.Pool, dataset: { id: number; settings: DatasetSettings }): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows: current } = await client.query("SELECT 1 FROM dataset WHERE id = $1 AND NOT digest_ready FOR UPDATE", [dataset.id]);
+    if (current.length) {
+      const writer = new DigestWriter(dataset.settings);
+      for await (const record of streamRecords(db, dataset.id, { parts: "fields-and-responses" })) {
+        writer.add(record.index, record);
+        const blocks = writer.take();
+        if (blocks.length) await writeDigestBlocks(client, dataset.id, blocks);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
+      await writeDigestBlocks(client, dataset.id, writer.end());
+      await client.query("UPDATE dataset SET digest_ready = true WHERE id = $1", [dataset.id]);
     }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
   }
 }
