@@ -87,7 +87,8 @@ function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? Number(v) : v)) ?? String(value);
   } catch {
-    return String(value);
+    // Too deep (stack overflow) or circular: String() would recurse the same way.
+    return Array.isArray(value) ? "[…]" : "{…}";
   }
 }
 
@@ -110,4 +111,126 @@ export function formatBytes(bytes: number): string {
     if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   }
   return `${bytes} bytes`;
+}
+
+/** Where JSON text first goes wrong: 1-based line and column (in characters), and why. */
+export interface JsonSyntaxProblem {
+  line: number;
+  column: number;
+  reason: string;
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const JSON_ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
+
+/**
+ * Finds the first syntax error of a text JSON.parse rejected. JSON.parse's own messages quote
+ * the text (`Unexpected token 'r', "root:*:202"... is not valid JSON`), and an error must never
+ * show a file's content, so the position is found here instead. Iterative: any nesting depth.
+ * Only called on the error path.
+ */
+export function locateJsonError(text: string): JsonSyntaxProblem {
+  const containers: ("[" | "{")[] = [];
+  let expect: "value" | "first-value" | "key" | "first-key" | "colon" | "after" = "value";
+  let i = 0;
+  const at = (reason: string): JsonSyntaxProblem => {
+    let line = 1;
+    let lineStart = 0;
+    for (let j = text.indexOf("\n"); j !== -1 && j < i; j = text.indexOf("\n", j + 1)) {
+      line++;
+      lineStart = j + 1;
+    }
+    return { line, column: i - lineStart + 1, reason };
+  };
+  /** Moves past the string starting at i; a problem if it is not a valid JSON string. */
+  const skipString = (): JsonSyntaxProblem | undefined => {
+    for (i++; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return undefined;
+      }
+      if (c < 0x20) return at("a control character inside a string");
+      if (c === 0x5c) {
+        const escaped = text[i + 1];
+        if (escaped === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return at("a bad \\u escape");
+          i += 5;
+        } else if (escaped !== undefined && JSON_ESCAPES.has(escaped)) i++;
+        else return at("a bad escape character");
+      }
+    }
+    return at("a string that is never closed");
+  };
+  for (;;) {
+    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+    if (i >= text.length) {
+      if (containers.length === 0 && expect === "after") return at("no syntax error found");
+      return at("the JSON ends too early");
+    }
+    const c = text[i]!;
+    switch (expect) {
+      case "value":
+      case "first-value": {
+        if (c === "]" && expect === "first-value") {
+          containers.pop();
+          i++;
+          expect = "after";
+        } else if (c === "{" || c === "[") {
+          containers.push(c);
+          i++;
+          expect = c === "{" ? "first-key" : "first-value";
+        } else if (c === '"') {
+          const problem = skipString();
+          if (problem) return problem;
+          expect = "after";
+        } else if (c === "-" || (c >= "0" && c <= "9")) {
+          JSON_NUMBER.lastIndex = i;
+          if (!JSON_NUMBER.test(text)) return at("an invalid number");
+          i = JSON_NUMBER.lastIndex;
+          expect = "after";
+        } else {
+          const literal = ["true", "false", "null"].find((word) => text.startsWith(word, i));
+          if (!literal) return at("an unexpected character where a value should be");
+          i += literal.length;
+          expect = "after";
+        }
+        break;
+      }
+      case "key":
+      case "first-key":
+        if (c === "}" && expect === "first-key") {
+          containers.pop();
+          i++;
+          expect = "after";
+          break;
+        }
+        if (c !== '"') return at("expected a double-quoted property name");
+        {
+          const problem = skipString();
+          if (problem) return problem;
+        }
+        expect = "colon";
+        break;
+      case "colon":
+        if (c !== ":") return at("expected ':' after a property name");
+        i++;
+        expect = "value";
+        break;
+      case "after": {
+        const open = containers.at(-1);
+        if (open === undefined) return at("unexpected text after the JSON value");
+        if (c === ",") {
+          i++;
+          expect = open === "{" ? "key" : "value";
+        } else if ((c === "]" && open === "[") || (c === "}" && open === "{")) {
+          containers.pop();
+          i++;
+        } else {
+          return at(open === "{" ? "expected ',' or '}' after a property value" : "expected ',' or ']' after a list item");
+        }
+        break;
+      }
+    }
+  }
 }

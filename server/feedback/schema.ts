@@ -163,3 +163,18 @@ export function questionOptions(question: QuestionSettings): (string | number)[]
       return [];
   }
 }
+
+/** String.prototype.isWellFormed: in Node 20, but newer (ES2024) than the project's TypeScript lib. */
+type WellFormedCheck = { isWellFormed(): boolean };
+
+/**
+ * Why a string cannot be stored, or undefined when it can. PostgreSQL cannot hold U+0000 in text
+ * or jsonb (nor turn a json "\u0000" into text), and a lone UTF-16 surrogate (JSON's "\ud800") is
+ * not Unicode: such a string fails later, in the search index, a jsonb column or an export, so
+ * the import refuses it. Two native scans, cheap enough for every string of every record.
+ */
+export function textProblem(text: string): string | undefined {
+  if (text.includes("\0")) return "the text holds a NUL character (\\u0000), which the database cannot store";
+  if (!(text as unknown as WellFormedCheck).isWellFormed()) return "the text holds a lone UTF-16 surrogate (such as \\ud800), which is not valid Unicode";
+  return undefined;
+}

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ImportError } from "./errors";
-import { parseArgillaCfg, parseArgillaYaml } from "./settings";
-import { ALL_TYPES_SETTINGS, ALL_TYPES_SETTINGS_RAW, settingsYaml } from "./test-helpers";
+import path from "node:path";
+import { afterAll } from "vitest";
+import { MAX_SETTINGS_ALIASES, MAX_SETTINGS_BYTES, parseArgillaCfg, parseArgillaYaml, readSettingsFile } from "./settings";
+import { ALL_TYPES_SETTINGS, ALL_TYPES_SETTINGS_RAW, errorMessageOf, makeTempDir, removeTempDirs, settingsYaml, writeFiles } from "./test-helpers";
+
+afterAll(removeTempDirs);
 
 function messageOf(run: () => unknown): string {
   try {
@@ -147,7 +151,9 @@ questions:
   });
 
   it("rejects a file that is not a mapping", () => {
-    expect(messageOf(() => parseArgillaYaml("- just\n- a list\n"))).toBe('argilla.yaml: expected a mapping with fields and questions, got list ["just","a list"]');
+    // Only the type: the file may be something else entirely, and its content is never shown.
+    expect(messageOf(() => parseArgillaYaml("- just\n- a list\n"))).toBe("argilla.yaml: expected a mapping with fields and questions, got a list");
+    expect(messageOf(() => parseArgillaYaml("just a line of text\n"))).toBe("argilla.yaml: expected a mapping with fields and questions, got a string");
   });
 });
 
@@ -209,9 +215,126 @@ describe("parseArgillaCfg (legacy JSON, Argilla <= 1.12)", () => {
   });
 
   it("reports invalid JSON and schema errors with the file name", () => {
-    expect(messageOf(() => parseArgillaCfg("{fields: 1}"))).toMatch(/^argilla\.cfg: invalid JSON \(.+\)$/);
+    expect(messageOf(() => parseArgillaCfg("{fields: 1}"))).toBe("argilla.cfg line 1: invalid JSON (column 2: expected a double-quoted property name)");
     expect(messageOf(() => parseArgillaCfg(JSON.stringify({ fields: [], questions: [] })))).toBe(
       "argilla.cfg: fields: expected at least 1 item(s), got list [] (and 1 more problem)",
     );
+  });
+});
+
+/** Nine levels of ten aliases under `guidelines`: a billion strings once expanded (the issue's bomb). */
+export function aliasBombYaml(): string {
+  const lines = ["fields:", "- name: text", "  title: Text", "questions:", "- name: label", "  title: Label", "  type: label_selection", "  labels: [a, b]", 'l0: &l0 "lol"'];
+  for (let level = 1; level <= 9; level++) lines.push(`l${level}: &l${level} [${Array(10).fill(`*l${level - 1}`).join(", ")}]`);
+  lines.push("guidelines: *l9");
+  return lines.join("\n") + "\n";
+}
+
+describe("hostile settings files", () => {
+  const withRaw = (change: (raw: Record<string, any>) => void): string => {
+    const raw = structuredClone(ALL_TYPES_SETTINGS_RAW) as Record<string, any>;
+    change(raw);
+    return settingsYaml(raw);
+  };
+
+  it("refuses an alias bomb without expanding it", () => {
+    expect(messageOf(() => parseArgillaYaml(aliasBombYaml()))).toBe("argilla.yaml: the settings hold more than 200,000 values once their YAML aliases are expanded");
+  });
+
+  it("refuses more aliases than the limit, naming the line", () => {
+    const yaml = `${settingsYaml()}anchor: &a x\nmany:\n${"- *a\n".repeat(MAX_SETTINGS_ALIASES + 1)}`;
+    expect(messageOf(() => parseArgillaYaml(yaml))).toMatch(/^argilla\.yaml line \d+: invalid YAML \(aliases exceeded maxAliases \(100\)\)$/);
+  });
+
+  it("refuses a self-referencing alias (a cycle)", () => {
+    expect(messageOf(() => parseArgillaYaml(`${settingsYaml()}loop: &loop [*loop]\n`))).toBe("argilla.yaml: loop[0][0][0][0][0]…: the settings are nested deeper than 100 levels");
+  });
+
+  it("refuses text that aliases multiply beyond the limit", () => {
+    const yaml = `${settingsYaml()}big: &big "${"x".repeat(100_000)}"\ncopies: [${Array(20).fill("*big").join(", ")}]\n`;
+    expect(messageOf(() => parseArgillaYaml(yaml))).toBe("argilla.yaml: the settings hold more than 1 MiB of text once their YAML aliases are expanded");
+  });
+
+  it("refuses nesting 5,000 deep with a line (YAML) and a depth (JSON)", () => {
+    expect(messageOf(() => parseArgillaYaml(`${settingsYaml()}deep: ${"[".repeat(5000)}${"]".repeat(5000)}\n`))).toMatch(
+      /^argilla\.yaml line \d+: invalid YAML \(nesting exceeded maxDepth \(100\)\)$/,
+    );
+    const cfg = `{"fields": [{"name": "text"}], "questions": [{"name": "q", "type": "text"}], "x": ${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    expect(messageOf(() => parseArgillaCfg(cfg))).toBe("argilla.cfg: x[0][0][0][0][0]…: the settings are nested deeper than 100 levels");
+  });
+
+  it("refuses a settings file over the size limit, naming the file and the limit", async () => {
+    expect(MAX_SETTINGS_BYTES).toBe(256 * 1024);
+    const dir = await makeTempDir();
+    await writeFiles(dir, { "argilla.yaml": `${settingsYaml()}# ${"x".repeat(MAX_SETTINGS_BYTES)}\n` });
+    expect(await errorMessageOf(() => readSettingsFile(path.join(dir, "argilla.yaml"), "emotion/argilla.yaml"))).toBe(
+      "emotion/argilla.yaml: the settings file is larger than 256 KiB, the limit for a settings file",
+    );
+    expect(messageOf(() => parseArgillaYaml("#".repeat(MAX_SETTINGS_BYTES + 1)))).toBe("argilla.yaml: the settings file is larger than 256 KiB, the limit for a settings file");
+  });
+
+  it("reads a settings file just under the limit", async () => {
+    const dir = await makeTempDir();
+    const yaml = settingsYaml();
+    await writeFiles(dir, { "argilla.yaml": `${yaml}# ${"x".repeat(MAX_SETTINGS_BYTES - yaml.length - 3)}\n` });
+    expect(await readSettingsFile(path.join(dir, "argilla.yaml"))).toEqual(ALL_TYPES_SETTINGS);
+  });
+
+  it("refuses invalid UTF-8 instead of replacing it, naming the line", async () => {
+    const dir = await makeTempDir();
+    const yaml = Buffer.from(settingsYaml().replace("Label everything.", "Label @ everything."));
+    yaml[yaml.indexOf("@")] = 0xff;
+    await writeFiles(dir, { "argilla.yaml": yaml });
+    const line = settingsYaml().split("\n").findIndex((text) => text.includes("Label everything.")) + 1;
+    expect(await errorMessageOf(() => readSettingsFile(path.join(dir, "argilla.yaml")))).toBe(`argilla.yaml line ${line}: the file is not valid UTF-8 text`);
+  });
+
+  it("never shows a server path when the file cannot be read", async () => {
+    const dir = await makeTempDir();
+    const message = await errorMessageOf(() => readSettingsFile(path.join(dir, "argilla.yaml")));
+    expect(message).toBe("argilla.yaml: cannot read the file (ENOENT)");
+  });
+
+  it("parses a file of blank lines in linear time (the UUID-stripping pattern)", () => {
+    expect(messageOf(() => parseArgillaYaml("\n".repeat(MAX_SETTINGS_BYTES - 40) + "id: !!python/object:uuid.UUID"))).toMatch(/^argilla\.yaml line \d+: invalid YAML/);
+  }, 10_000);
+
+  it("refuses NUL characters and lone surrogates anywhere in the settings, naming the key", () => {
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.guidelines = "a\u0000b"))))).toBe(
+      "argilla.yaml: guidelines: the text holds a NUL character (\\u0000), which the database cannot store",
+    );
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.questions[0].labels[1] = "sad\ud800"))))).toBe(
+      "argilla.yaml: questions[0].labels[1]: the text holds a lone UTF-16 surrogate (such as \\ud800), which is not valid Unicode",
+    );
+    expect(messageOf(() => parseArgillaCfg('{"fields": [{"name": "te\\u0000xt"}], "questions": []}'))).toBe(
+      "argilla.cfg: fields[0].name: the text holds a NUL character (\\u0000), which the database cannot store",
+    );
+  });
+
+  it("refuses duplicate labels and values in a question (Argilla's unique_items)", () => {
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.questions[0].labels = ["joy", "anger", "joy"]))))).toBe(
+      'argilla.yaml: questions[0].labels[2]: duplicate label "joy" (also labels[0])',
+    );
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.questions[3].values = [1, 2, 2]))))).toBe(
+      "argilla.yaml: questions[3].values[2]: duplicate value 2 (also values[1])",
+    );
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.questions[4].values = ["a", "a"]))))).toBe(
+      'argilla.yaml: questions[4].values[1]: duplicate ranking value "a" (also values[0])',
+    );
+    expect(messageOf(() => parseArgillaYaml(withRaw((raw) => (raw.questions[6].labels[1].value = "PER"))))).toBe(
+      'argilla.yaml: questions[6].labels[1]: duplicate label "PER" (also labels[0])',
+    );
+  });
+
+  it("refuses a numeric metadata property whose min is greater than its max", () => {
+    const yaml = withRaw((raw) => (raw.metadata_properties = [{ name: "stars", type: "integer", min: 5, max: 1 }]));
+    expect(messageOf(() => parseArgillaYaml(yaml))).toBe("argilla.yaml: metadata_properties[0]: min (5) is greater than max (1)");
+    expect(parseArgillaYaml(withRaw((raw) => (raw.metadata_properties = [{ name: "stars", type: "float", min: 1, max: 1 }]))).metadata_properties).toHaveLength(1);
+  });
+
+  it("reports invalid JSON in argilla.cfg by line and column, never quoting the file", () => {
+    const message = messageOf(() => parseArgillaCfg('{\n  "fields": [],\n  "secret": tru\n}'));
+    expect(message).toBe("argilla.cfg line 3: invalid JSON (column 13: an unexpected character where a value should be)");
+    expect(messageOf(() => parseArgillaCfg("root:*:19000:0:99999:7:::"))).toBe("argilla.cfg line 1: invalid JSON (column 1: an unexpected character where a value should be)");
   });
 });
