@@ -37,11 +37,14 @@ export function parseExportQuery(url: URL): ExportQuery {
 export interface ExportFile {
   filename: string;
   contentType: string;
-  body: string | Buffer<ArrayBuffer>;
+  /** Bytes with a buffer of their own, so a long-work thread can transfer them instead of copying. */
+  body: Uint8Array<ArrayBuffer>;
 }
 
-export async function exportPrepared(db: Parameters<typeof prepareDataset>[0], query: ExportQuery): Promise<ExportFile> {
+/** Runs in a long-work thread (server/long-work): the web route hands the query over. */
+export async function exportPrepared(db: Parameters<typeof prepareDataset>[0], query: ExportQuery, signal?: AbortSignal): Promise<ExportFile> {
   const { prepared } = await prepareDataset(db, query.dataset, {
+    signal,
     task: parseTrainingTask(query.task),
     framework: query.framework,
     trainSize: query.trainSize,
@@ -55,6 +58,6 @@ export async function exportPrepared(db: Parameters<typeof prepareDataset>[0], q
   return {
     filename: `${query.dataset}-${query.framework}-${query.split}.${query.format}`,
     contentType: query.format === "jsonl" ? "application/jsonl" : "application/vnd.apache.parquet",
-    body: query.format === "jsonl" ? toJsonLines(rows) : Buffer.from(await toParquet(rows)),
+    body: query.format === "jsonl" ? new TextEncoder().encode(toJsonLines(rows)) : new Uint8Array(await toParquet(rows)),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { connect, type Database } from "../../server/db/client";
 import { deleteDataset, forgetDataset, getDataset } from "../../server/db/datasets";
 import { ensureDigests } from "../../server/db/record-digest";
@@ -15,6 +16,8 @@ import { diagnoseDataset, prepareDataset } from "../../server/prepare-dataset";
 import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework } from "../../server/training";
 import { streamRecords } from "../../server/db/records";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
+import { longWorkState, runLongWork, shutdownLongWork } from "../../server/long-work/pool";
+import { GET as trpcGet } from "../../app/api/trpc/[trpc]/route";
 
 const SAMPLES = path.resolve(__dirname, "../../samples");
 const U = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"];
@@ -72,6 +75,8 @@ function awkwardRow(i: number) {
   };
 }
 
+const LARGE_RECORDS = 80_000;
+
 let db: Database;
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
@@ -79,8 +84,13 @@ beforeAll(async () => {
   const dir = await makeTempDir("digest-it-");
   await writeFiles(dir, { "argilla.yaml": AWKWARD_YAML, "data/train.jsonl": Array.from({ length: 9000 }, (_, i) => JSON.stringify(awkwardRow(i))).join("\n") });
   await importFromPath(db.pool, dir, { name: "dg-awkward" });
+  // Large enough that diagnostics reading every record take a second or more.
+  await writeFiles(dir, { "data/train.jsonl": Array.from({ length: LARGE_RECORDS }, (_, i) => JSON.stringify(awkwardRow(i))).join("\n") });
+  await importFromPath(db.pool, dir, { name: "dg-large", indexes: "later" });
 });
 afterAll(async () => {
+  shutdownLongWork();
+  await (globalThis as { studioDb?: Database }).studioDb?.close();
   await db.close();
   await removeTempDirs();
 });
@@ -202,5 +212,96 @@ describe("diagnostics from record digests", () => {
     expect((await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [id])).rows[0].n).toBe(1);
     await deleteDataset(db, "dg-doomed");
     expect((await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [id])).rows[0].n).toBe(0);
+  });
+});
+
+describe("diagnostics and exports run in a long-work thread", () => {
+  const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label", label_strategy: "majority" });
+  // OpenAI rows are not served by the digests: these diagnostics read and parse every record.
+  const readingRecords = { task, framework: "openai" as Framework, trainSize: 0.8 };
+  // A formatting function that spins 2 ms a record: minutes of work at LARGE_RECORDS, in the
+  // long-work thread and the formatting sandbox's threads it starts.
+  const slowTask = {
+    task: "supervised_fine_tuning",
+    formatting_func: { language: "javascript", source: "function f(sample) { const t = Date.now(); while (Date.now() - t < 2) {} return sample.text; }" },
+  };
+
+  /** CPU time (ms) this process (every thread) spends during `ms` of wall time. */
+  async function cpuDuring(ms: number): Promise<number> {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  }
+
+  async function waitUntil(condition: () => boolean, ms: number): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (!condition() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    return condition();
+  }
+
+  it("reports exactly what diagnoseDataset reports in this thread, from the digests and from the records", async () => {
+    for (const options of [{ task, framework: "transformers" as Framework, trainSize: 0.7, seed: 2 }, { ...readingRecords, maxRecords: 2000 }]) {
+      const inThread = await runLongWork({ kind: "diagnose", dataset: "dg-awkward", options }, db.url);
+      const here = await diagnoseDataset(db, "dg-awkward", options);
+      expect(inThread).toEqual({ ...here, tokenizerError: null });
+    }
+    // Errors come back with their message.
+    await expect(runLongWork({ kind: "diagnose", dataset: "dg-none", options: readingRecords }, db.url)).rejects.toThrow('No dataset named "dg-none"');
+  });
+
+  it("keeps the event loop responsive while a full diagnostics of a large dataset runs", async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    // The same work on this thread holds the loop: the measurement would see it.
+    delay.enable();
+    const here = await diagnoseDataset(db, "dg-large", readingRecords);
+    delay.disable();
+    expect(here.meta.counts.records).toBe(LARGE_RECORDS);
+    expect(delay.max / 1e6).toBeGreaterThan(100);
+
+    delay.reset();
+    delay.enable();
+    const inThread = await runLongWork({ kind: "diagnose", dataset: "dg-large", options: readingRecords }, db.url);
+    delay.disable();
+    expect(inThread.report).toEqual(here.report);
+    expect(delay.max / 1e6).toBeLessThan(100);
+  });
+
+  it("an aborted diagnostics stops: its thread goes idle and the process stops using CPU", async () => {
+    const abort = new AbortController();
+    const running = runLongWork({ kind: "diagnose", dataset: "dg-large", options: { task: parseTrainingTask(slowTask), framework: "trl" } }, db.url, abort.signal);
+    running.catch(() => {});
+    expect(await waitUntil(() => longWorkState().running === 1, 5000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // well into the work
+    expect(await cpuDuring(300)).toBeGreaterThan(60); // it is working
+    abort.abort(new Error("client went away"));
+    await expect(running).rejects.toThrow("client went away");
+    expect(await waitUntil(() => longWorkState().running === 0, 1000)).toBe(true);
+    // Nothing keeps spinning in the background: neither the long-work thread nor its sandboxes
+    // (once a terminated thread's teardown, which frees its heaps, is over).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await cpuDuring(500)).toBeLessThan(60);
+  });
+
+  it("a diagnostics request whose client goes away stops: the HTTP request's signal reaches the thread", async () => {
+    const abort = new AbortController();
+    const input = { 0: { dataset: "dg-large", task: slowTask, framework: "trl" } };
+    const url = `http://localhost/api/trpc/training.diagnostics?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url; // the route's own connection (serverDatabase)
+    try {
+      const response = trpcGet(new Request(url, { signal: abort.signal }));
+      response.catch(() => {});
+      expect(await waitUntil(() => longWorkState().running === 1, 5000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await cpuDuring(300)).toBeGreaterThan(60);
+      abort.abort();
+      expect(await waitUntil(() => longWorkState().running === 0, 1000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await cpuDuring(500)).toBeLessThan(60);
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
   });
 });

@@ -147,18 +147,30 @@ describe("training procedures", () => {
     expect(result.report!.rows.total).toBe(10);
   });
 
-  it("diagnostics measure token lengths with a tokenizer on the server, and name one that cannot load", async () => {
+  it("diagnostics measure token lengths with a tokenizer under the allowed roots, and name one that cannot load", async () => {
     const tokenizer = path.resolve("tests/fixtures/word-tokenizer");
-    const result = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer });
-    expect(result.tokenizerError).toBeNull();
-    expect(result.report!.tokens!.tokenizer).toBe(tokenizer);
-    expect(result.report!.tokens!.rows).toBe(10);
-    // prompts are "question N?": 3 tokens (question, N, ?)
-    expect(result.report!.tokens!.lengths.prompt).toMatchObject({ count: 10, min: 3, max: 3 });
-    const missing = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer: "/no/such/tokenizer" });
-    expect(missing.tokenizerError).toMatch(/^No tokenizer at \/no\/such\/tokenizer/);
-    expect(missing.report!.rows.total).toBe(10);
-    expect(missing.report!.tokens).toBeUndefined();
+    const previous = process.env.STUDIO_IMPORT_ROOTS;
+    process.env.STUDIO_IMPORT_ROOTS = path.dirname(tokenizer); // the diagnostics thread shares this process's settings
+    try {
+      const result = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer });
+      expect(result.tokenizerError).toBeNull();
+      expect(result.report!.tokens!.tokenizer).toBe(tokenizer);
+      expect(result.report!.tokens!.rows).toBe(10);
+      // prompts are "question N?": 3 tokens (question, N, ?)
+      expect(result.report!.tokens!.lengths.prompt).toMatchObject({ count: 10, min: 3, max: 3 });
+      // A missing path and a file outside the roots get the same answer, which quotes neither content nor existence.
+      for (const outside of ["/no/such/tokenizer", "/etc/passwd"]) {
+        const refused = await caller.training.diagnostics({ dataset: "it-prefs", task: DPO_TASK, framework: "trl", tokenizer: outside });
+        expect(refused.tokenizerError).toBe(
+          `No tokenizer at ${outside}: give a folder under the folders the studio may read: the studio home and the shipped samples, or those STUDIO_IMPORT_ROOTS lists that holds tokenizer.json, or the file itself.`,
+        );
+        expect(refused.report!.rows.total).toBe(10);
+        expect(refused.report!.tokens).toBeUndefined();
+      }
+    } finally {
+      if (previous === undefined) delete process.env.STUDIO_IMPORT_ROOTS;
+      else process.env.STUDIO_IMPORT_ROOTS = previous;
+    }
   });
 
   it("a formatting function's full prepare sees each record's metadata", async () => {

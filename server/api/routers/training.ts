@@ -9,9 +9,9 @@ import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
 import { frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
 import { FormattingFunctionError } from "../../training/sandbox";
-import { diagnoseDataset, previewDataset } from "../../prepare-dataset";
+import { previewDataset } from "../../prepare-dataset";
 import { prepareCommand } from "../../prepare-command";
-import { loadTokenizer } from "../../tokenizers";
+import { runLongWork } from "../../long-work/pool";
 
 const datasetName = z.string().min(1).max(200);
 const filterBySchema = z.object({ responseStatus: z.array(z.enum(["submitted", "draft", "discarded", "pending"])).optional() }).optional();
@@ -86,8 +86,9 @@ export const trainingRouter = router({
     }),
 
   /**
-   * Reports the whole dataset's counts, drops, distributions and warnings (diagnoseDataset); with
-   * `tokenizer` (a folder or tokenizer.json on the server), token lengths too.
+   * Reports the whole dataset's counts, drops, distributions and warnings (diagnoseDataset, in a
+   * long-work thread); with `tokenizer` (a folder or tokenizer.json on the server), token lengths
+   * too. A tokenizer that cannot be loaded costs the token histogram only (tokenizerError).
    */
   diagnostics: procedure
     .input(
@@ -106,13 +107,15 @@ export const trainingRouter = router({
       checkFramework(parsed.task, input.framework);
       const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
       try {
-        // A tokenizer that cannot be loaded costs the token histogram only, not the diagnostics.
-        const tokens = input.tokenizer ? await loadTokenizer(input.tokenizer).catch((error: Error) => error) : null;
-        const counter = tokens instanceof Error ? undefined : (tokens ?? undefined);
-        const tokenizerError = tokens instanceof Error ? tokens.message : null;
-        // Diagnostics of a large dataset can take seconds: they stop when the browser moves on to
-        // a newer task (the query is aborted) instead of finishing work nobody will read.
-        const { report, meta: { dropped, ...meta } } = await diagnoseDataset(ctx.db, input.dataset, { ...input, task: parsed.task, frameworkOptions, signal, tokens: counter });
+        // Diagnostics of a large dataset take seconds of CPU: they run in a long-work thread, so
+        // pages keep being served meanwhile, and they stop when the request is aborted (the
+        // browser moved on to a newer task, or went away) instead of finishing work nobody will read.
+        const { dataset, tokenizer, task: _raw, crossEncoder: _crossEncoder, ...split } = input;
+        const { report, meta: { dropped, ...meta }, tokenizerError } = await runLongWork(
+          { kind: "diagnose", dataset, options: { ...split, task: parsed.task, frameworkOptions }, tokenizer },
+          ctx.db.url,
+          signal,
+        );
         return { taskError: null, tokenizerError, report, dropped, meta };
       } catch (error) {
         // A formatting function that fails on some record, or an impossible split: show it.
