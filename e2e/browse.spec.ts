@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./helpers/test";
 import { RECORD_COUNT, reviewsExportFiles, reviewsExportZip } from "./helpers/reviews-export";
 
 test.describe.configure({ mode: "serial" });

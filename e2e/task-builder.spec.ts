@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./helpers/test";
 
 test.describe.configure({ mode: "serial" });
 // Each test edits, waits for debounced previews and whole-dataset diagnostics, and reloads.

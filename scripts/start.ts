@@ -1,8 +1,8 @@
 /**
  * `npm start`: the studio on http://localhost:3000. Starts the embedded PostgreSQL unless
  * DATABASE_URL is set, applies migrations, imports the shipped samples into an empty database,
- * builds the web app when its sources changed, and serves it. Ctrl-C stops everything cleanly.
- * `--dev` serves with hot reload instead.
+ * builds the web app when its sources changed, and serves it on HOST (loopback unless a person
+ * opens it). Ctrl-C stops everything cleanly. `--dev` serves with hot reload instead.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,7 +23,9 @@ function newestSourceTime(dirs: string[]): number {
     }
   };
   dirs.forEach((d) => walk(path.join(root, d)));
-  for (const f of ["next.config.js", "package-lock.json", "postcss.config.mjs"]) newest = Math.max(newest, fs.statSync(path.join(root, f)).mtimeMs);
+  for (const f of ["next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "instrumentation.ts"]) {
+    if (fs.existsSync(path.join(root, f))) newest = Math.max(newest, fs.statSync(path.join(root, f)).mtimeMs);
+  }
   return newest;
 }
 
@@ -39,6 +41,8 @@ async function main() {
   ensurePrismaClient(root);
   // Imported after generation: the Prisma client must exist first.
   const { openDatabase } = await import("../server/db/client");
+  const { readEnv } = await import("../server/env");
+  const env = readEnv();
   const { importSamplesIfEmpty } = await import("../server/samples");
   console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
@@ -52,13 +56,14 @@ async function main() {
     .catch((error) => console.error(`record digests: ${(error as Error).message}`));
   if (!dev) buildIfStale();
 
-  const port = process.env.PORT || "3000";
-  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-p", port], {
+  const port = String(env.PORT);
+  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-H", env.HOST, "-p", port], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  console.log(`Feedback Studio: http://localhost:${port}`);
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(env.HOST);
+  console.log(`Feedback Studio: http://localhost:${port}${loopback ? "" : ` (listening on ${env.HOST}; other host names need STUDIO_ALLOWED_HOSTS)`}`);
 
   let stopping = false;
   const stop = async (code: number) => {
