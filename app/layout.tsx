@@ -22,6 +22,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
                 Datasets
               </Link>
+              <Link href="/jobs" className="text-sm text-slate-600 hover:text-slate-900">
+                Jobs
+              </Link>
             </nav>
           </header>
           <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>

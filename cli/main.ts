@@ -9,22 +9,9 @@ import { ensurePrismaClient } from "../scripts/prisma-client";
 import { progressBar } from "./progress";
 import { commands as trainingCommands } from "./prepare";
 
-export interface CliContext {
-  json: boolean;
-  out: (line: string) => void;
-}
-
-type Command = { usage: string; run: (args: string[], ctx: CliContext) => Promise<unknown> };
-
-async function withDatabase<T>(fn: (db: import("../server/db/client").Database) => Promise<T>): Promise<T> {
-  const { openDatabase } = await import("../server/db/client");
-  const db = await openDatabase();
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+import { formatCount } from "../components/format";
+import { withDatabase, type Command } from "./context";
+import { commands as jobCommands } from "./jobs";
 
 const commands: Record<string, Command> = {
   import: {
@@ -49,7 +36,7 @@ const commands: Record<string, Command> = {
       const datasets = await withDatabase((db) => listDatasets(db.pool));
       if (!ctx.json) {
         if (datasets.length === 0) ctx.out("No datasets yet: `studio import <path>`");
-        for (const d of datasets) ctx.out(`${d.name}\t${d.recordCount} records\t${d.annotatorCount} annotators\t${d.questionCount} questions\timported ${d.importedAt.toISOString()}`);
+        for (const d of datasets) ctx.out(`${d.name}\t${formatCount(d.recordCount, "record")}\t${formatCount(d.annotatorCount, "annotator")}\t${formatCount(d.questionCount, "question")}\timported ${d.importedAt.toISOString()}`);
       }
       return { datasets: datasets.map((d) => ({ ...d, importedAt: d.importedAt.toISOString() })) };
     },
@@ -77,6 +64,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...trainingCommands,
+  ...jobCommands,
 };
 
 function help(): string {

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { CliContext } from "./main";
+import type { CliContext } from "./context";
 
 /** Reads task.json; a `formatting_func` given as a file path becomes {language, source}. */
 export function readTaskFile(taskPath: string): unknown {

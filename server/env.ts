@@ -35,6 +35,11 @@ const envSchema = z.object({
   STUDIO_ZIP_MAX_RATIO: z.coerce.number().positive().default(200),
   /** Uploads and extraction folders untouched for this long are deleted. */
   STUDIO_UPLOAD_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** A worker's slots: heavy jobs (training) and light ones (imports, index builds). */
+  STUDIO_WORKER_HEAVY_SLOTS: z.coerce.number().int().min(0).default(1),
+  STUDIO_WORKER_LIGHT_SLOTS: z.coerce.number().int().min(0).default(2),
+  /** A running job whose worker has not beaten its heartbeat for this long is retried or failed. */
+  STUDIO_JOB_STALE_SECONDS: z.coerce.number().positive().default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;

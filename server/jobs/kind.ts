@@ -55,3 +55,7 @@ export function defineJobKind<Payload, Result>(kind: JobKind<Payload, Result>): 
 export function retryDelaySeconds(policy: RetryPolicy, failedAttempt: number): number {
   return policy.backoff ? policy.delaySeconds * 2 ** (failedAttempt - 1) : policy.delaySeconds;
 }
+
+/** A kind of any payload: what registries and workers hold (each run parses its own payload). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJobKind = JobKind<any, unknown>;

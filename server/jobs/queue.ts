@@ -10,7 +10,7 @@
 import PgBoss from "pg-boss";
 import type pg from "pg";
 import type { Database } from "../db/client";
-import { retryDelaySeconds, type JobKind } from "./kind";
+import { retryDelaySeconds, type AnyJobKind, type JobKind } from "./kind";
 import { JOB_KINDS } from "./kinds";
 import { insertJob, lockStaleJobs, settleStaleJob, type JobRow } from "./store";
 
@@ -47,7 +47,7 @@ export async function openBoss(pool: pg.Pool, options: { supervise: boolean }): 
 }
 
 /** Creates or upgrades pg-boss's schema and one queue per job kind. Run with the migrations at start. */
-export async function migrateQueue(url: string, kinds: readonly JobKind<never>[] = JOB_KINDS): Promise<void> {
+export async function migrateQueue(url: string, kinds: readonly AnyJobKind[] = JOB_KINDS): Promise<void> {
   const boss = new PgBoss({ connectionString: url, schema: QUEUE_SCHEMA, migrate: true, supervise: false, schedule: false, max: 1 });
   boss.on("error", () => {});
   await boss.start();
@@ -65,15 +65,15 @@ export class JobQueue {
   constructor(
     readonly db: Database,
     readonly boss: PgBoss,
-    readonly kinds: ReadonlyMap<string, JobKind<never>>,
+    readonly kinds: ReadonlyMap<string, AnyJobKind>,
   ) {}
 
-  static async open(db: Database, options: { supervise?: boolean; kinds?: readonly JobKind<never>[] } = {}): Promise<JobQueue> {
+  static async open(db: Database, options: { supervise?: boolean; kinds?: readonly AnyJobKind[] } = {}): Promise<JobQueue> {
     const kinds = options.kinds ?? JOB_KINDS;
     return new JobQueue(db, await openBoss(db.pool, { supervise: options.supervise ?? false }), new Map(kinds.map((kind) => [kind.name, kind])));
   }
 
-  kind(name: string): JobKind<never> {
+  kind(name: string): AnyJobKind {
     const kind = this.kinds.get(name);
     if (!kind) throw new Error(`unknown job kind "${name}"`);
     return kind;

@@ -19,6 +19,8 @@ export interface JobRow {
   result: unknown;
   error: string | null;
   datasetId: number | null;
+  /** null when the job names no dataset or its dataset was deleted since. */
+  datasetName: string | null;
   attempts: number;
   maxAttempts: number;
   workerId: string | null;
@@ -33,7 +35,8 @@ export interface JobRow {
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 // Timestamps as ISO strings: what tRPC sends and the CLI prints.
-const COLUMNS = `id, kind, state, phase, progress, payload, result, error, dataset_id AS "datasetId", attempts,
+const COLUMNS = `id, kind, state, phase, progress, payload, result, error, dataset_id AS "datasetId",
+  (SELECT name FROM dataset WHERE dataset.id = job.dataset_id) AS "datasetName", attempts,
   max_attempts AS "maxAttempts", worker_id AS "workerId", cancel_requested AS "cancelRequested",
   to_json(heartbeat_at) #>> '{}' AS "heartbeatAt", to_json(created_at) #>> '{}' AS "createdAt",
   to_json(started_at) #>> '{}' AS "startedAt", to_json(finished_at) #>> '{}' AS "finishedAt",

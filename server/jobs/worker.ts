@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { JobKind, JobProgress } from "./kind";
+import type { AnyJobKind, JobProgress } from "./kind";
 import { retryDelaySeconds } from "./kind";
 import { JobQueue, type DispatchData } from "./queue";
 import { beat, claimJob, finishJob, requeueJob, setPhase, setProgress, type JobRow } from "./store";
@@ -78,7 +78,7 @@ export class JobWorker {
     return this.running.size;
   }
 
-  private async slotLoop(kinds: JobKind<never>[], slot: number): Promise<void> {
+  private async slotLoop(kinds: AnyJobKind[], slot: number): Promise<void> {
     const pollMs = (this.options.pollSeconds ?? 1) * 1000;
     let turn = slot;
     while (!this.stopping) {
@@ -101,7 +101,7 @@ export class JobWorker {
   }
 
   /** The next dispatch of this kind, claimed; dispatches of jobs no longer queued are dropped. */
-  private async take(kind: JobKind<never>): Promise<JobRow | null> {
+  private async take(kind: AnyJobKind): Promise<JobRow | null> {
     for (;;) {
       const [dispatch] = await this.queue.boss.fetch<DispatchData>(kind.name, { batchSize: 1 });
       if (!dispatch) return null;
@@ -112,7 +112,7 @@ export class JobWorker {
     }
   }
 
-  private async runJob(kind: JobKind<never>, job: JobRow): Promise<void> {
+  private async runJob(kind: AnyJobKind, job: JobRow): Promise<void> {
     const pool = this.queue.db.pool;
     const run: Running = { job, controller: new AbortController(), reason: null };
     this.running.set(job.id, run);
@@ -140,7 +140,7 @@ export class JobWorker {
     }
   }
 
-  private async settleFailure(kind: JobKind<never>, job: JobRow, run: Running, error: Error): Promise<void> {
+  private async settleFailure(kind: AnyJobKind, job: JobRow, run: Running, error: Error): Promise<void> {
     const pool = this.queue.db.pool;
     if (run.reason === "lost") return; // reaped: another worker or the reaper owns it now
     if (run.reason === "cancel") {

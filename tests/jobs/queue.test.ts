@@ -39,6 +39,11 @@ async function waitFor(id: string, done: (job: JobRow) => boolean, timeoutMs = 3
   }
 }
 
+/** Until the handler of this attempt has started (the claim comes first). */
+async function handlerStarted(jobId: string, attempt: number): Promise<void> {
+  for (let i = 0; i < 600 && !(await runs(jobId)).some((run) => run.attempt === attempt); i++) await sleep(50);
+}
+
 const ended = (job: JobRow) => ["succeeded", "failed", "cancelled"].includes(job.state);
 
 async function runs(jobId: string): Promise<{ attempt: number; worker: string }[]> {
@@ -165,6 +170,7 @@ describe("workers killed with SIGKILL", () => {
       const child = await spawnWorker();
       const running = await waitFor(job.id, (row) => row.state === "running" && row.attempts === kill);
       expect(running.workerId).toContain(`:${child.pid}:`);
+      await handlerStarted(job.id, kill);
       child.kill("SIGKILL");
       const killedAt = Date.now();
       const settled = await waitFor(job.id, (row) => row.state !== "running", 30_000);
@@ -190,6 +196,7 @@ describe("workers killed with SIGKILL", () => {
     const child = await spawnWorker();
     const job = await queue.enqueue(notResumableJob, { label: "import", failures: 0, ms: 0 });
     await waitFor(job.id, (row) => row.state === "running");
+    await handlerStarted(job.id, 1);
     child.kill("SIGKILL");
     const settled = await waitFor(job.id, (row) => row.state !== "running");
     expect(settled.state).toBe("failed");

@@ -1,7 +1,7 @@
 /** Job kinds for the queue's tests: each records its runs in `test_job_run`, so a test can count them. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { defineJobKind, type JobKind } from "../../server/jobs/kind";
+import { defineJobKind, type AnyJobKind } from "../../server/jobs/kind";
 
 const payload = z.object({ label: z.string(), failures: z.number().int().default(0), ms: z.number().int().default(0) });
 
@@ -43,4 +43,4 @@ export const notResumableJob = defineJobKind({
   notResumable: "the studio stopped during the import",
 });
 
-export const TEST_KINDS = [recordedJob, hangingJob, notResumableJob] as JobKind<never>[];
+export const TEST_KINDS: AnyJobKind[] = [recordedJob, hangingJob, notResumableJob];

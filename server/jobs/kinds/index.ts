@@ -1,5 +1,6 @@
 /** Every job kind the studio runs. A new kind is one file here and one line below. */
-import type { JobKind } from "../kind";
+import type { AnyJobKind } from "../kind";
+import { datasetDigestsJob } from "./dataset-digests";
 import { datasetIndexesJob } from "./dataset-indexes";
 
-export const JOB_KINDS: readonly JobKind<never>[] = [datasetIndexesJob as JobKind<never>];
+export const JOB_KINDS: readonly AnyJobKind[] = [datasetIndexesJob, datasetDigestsJob];

@@ -1,0 +1,60 @@
+/**
+ * A worker process's life: the queue (with pg-boss's maintenance), the slots the environment asks
+ * for, and the background work that datasets still lack (indexes of an import whose build was
+ * cut short, digests of datasets imported before digests existed) queued once at start.
+ */
+import type { Database } from "../db/client";
+import { readEnv } from "../env";
+import { datasetDigestsJob } from "./kinds/dataset-digests";
+import { datasetIndexesJob } from "./kinds/dataset-indexes";
+import { JobQueue } from "./queue";
+import { JobWorker } from "./worker";
+
+export interface RunningWorker {
+  worker: JobWorker;
+  queue: JobQueue;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(db: Database, log: (line: string) => void = () => {}): Promise<RunningWorker> {
+  const env = readEnv();
+  const queue = await JobQueue.open(db, { supervise: true });
+  const worker = new JobWorker(queue, {
+    heavySlots: env.STUDIO_WORKER_HEAVY_SLOTS,
+    lightSlots: env.STUDIO_WORKER_LIGHT_SLOTS,
+    staleSeconds: env.STUDIO_JOB_STALE_SECONDS,
+    log,
+  });
+  await queueMissingDatasetWork(queue);
+  worker.start();
+  return {
+    worker,
+    queue,
+    stop: async () => {
+      await worker.stop();
+      await queue.close();
+    },
+  };
+}
+
+/**
+ * One job per dataset that lacks its side tables and indexes or its digests, unless one is
+ * already queued or running. Two workers starting at once may both queue one: the builds are
+ * idempotent and lock the dataset row, so the second finds nothing to do.
+ */
+export async function queueMissingDatasetWork(queue: JobQueue): Promise<number> {
+  const pending = async (kind: string, lacking: string) =>
+    (
+      await queue.db.pool.query<{ id: number }>(
+        `SELECT d.id FROM dataset d WHERE (${lacking})
+           AND NOT EXISTS (SELECT 1 FROM job j WHERE j.kind = $1 AND j.dataset_id = d.id AND j.state IN ('queued', 'running'))
+         ORDER BY d.id`,
+        [kind],
+      )
+    ).rows.map((row) => row.id);
+  const indexes = await pending(datasetIndexesJob.name, "NOT d.side_tables_ready OR to_regclass('record_facets_' || d.id) IS NULL OR to_regclass('record_search_vector_' || d.id) IS NULL");
+  const digests = await pending(datasetDigestsJob.name, "NOT d.digest_ready");
+  for (const datasetId of indexes) await queue.enqueue(datasetIndexesJob, { datasetId });
+  for (const datasetId of digests) await queue.enqueue(datasetDigestsJob, { datasetId });
+  return indexes.length + digests.length;
+}

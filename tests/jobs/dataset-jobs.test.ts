@@ -1,0 +1,62 @@
+/**
+ * The background work datasets need, as jobs: a worker that starts queues the index builds and
+ * digests that datasets lack, and runs them.
+ */
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { connect, type Database } from "../../server/db/client";
+import { findDatasetById } from "../../server/db/datasets";
+import { importFromPath } from "../../server/imports";
+import { datasetDigestsJob } from "../../server/jobs/kinds/dataset-digests";
+import { datasetIndexesJob } from "../../server/jobs/kinds/dataset-indexes";
+import { JobQueue } from "../../server/jobs/queue";
+import { queueMissingDatasetWork } from "../../server/jobs/run-worker";
+import { listJobs } from "../../server/jobs/store";
+import { JobWorker } from "../../server/jobs/worker";
+
+let db: Database;
+let queue: JobQueue;
+let datasetId: number;
+
+beforeAll(async () => {
+  db = connect(inject("databaseUrl"));
+  queue = await JobQueue.open(db);
+  const summary = await importFromPath(db.bulk, path.resolve("samples/sentiment-reviews"), { name: `jobs-sample-${Date.now()}`, indexes: "later" });
+  datasetId = summary.datasetId;
+  // As a dataset imported before digests, whose index build was cut short.
+  await db.pool.query("DELETE FROM record_digest WHERE dataset_id = $1", [datasetId]);
+  await db.pool.query("UPDATE dataset SET digest_ready = false, side_tables_ready = false WHERE id = $1", [datasetId]);
+});
+
+afterAll(async () => {
+  await queue.close();
+  await db.close();
+});
+
+describe("dataset jobs", () => {
+  it("a starting worker queues each missing build once, and runs them", async () => {
+    expect(await queueMissingDatasetWork(queue)).toBeGreaterThanOrEqual(2);
+    // Queued once: a second start finds them queued already.
+    const again = await queueMissingDatasetWork(queue);
+    const mine = async () => (await listJobs(db.pool, { datasetId })).filter((job) => [datasetIndexesJob.name, datasetDigestsJob.name].includes(job.kind));
+    expect((await mine()).length).toBe(2);
+    expect(again).toBeLessThanOrEqual((await listJobs(db.pool, { state: "queued" })).length);
+
+    const worker = new JobWorker(queue, { heavySlots: 0, lightSlots: 2, staleSeconds: 5, pollSeconds: 0.1 });
+    worker.start();
+    try {
+      for (let i = 0; i < 300 && (await mine()).some((job) => job.state !== "succeeded"); i++) await sleep(100);
+    } finally {
+      await worker.stop();
+    }
+    const jobs = await mine();
+    expect(jobs.map((job) => job.state)).toEqual(["succeeded", "succeeded"]);
+    expect(jobs.every((job) => job.datasetName?.startsWith("jobs-sample-"))).toBe(true);
+    const dataset = (await findDatasetById(db.pool, datasetId))!;
+    expect(dataset.sideTablesReady).toBe(true);
+    expect(dataset.digestReady).toBe(true);
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [datasetId]);
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
+});
