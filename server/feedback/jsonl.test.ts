@@ -59,6 +59,13 @@ describe("readJsonLines", () => {
     expect(message).toMatch(/^data\/train\.jsonl line 3: invalid JSON \(.+\)$/);
   });
 
+  it("says where the JSON goes wrong without quoting the line", async () => {
+    const message = await errorMessageOf(() => readAll(chunksOf('{"a":1}\n{"password": "hunter2" "x": 1}\n')));
+    expect(message).toBe("data/train.jsonl line 2: invalid JSON (column 24: expected ',' or '}' after a property value)");
+    const start = await errorMessageOf(() => readAll(chunksOf("root:*:19000:0:99999:7:::\n")));
+    expect(start).toBe("data/train.jsonl line 1: invalid JSON (column 1: an unexpected character where a value should be)");
+  });
+
   it("says the file looks truncated when the last line has no newline and is invalid JSON", async () => {
     const message = await errorMessageOf(() => readAll(chunksOf('{"a":1}\n{"a":2}\n{"text":"cut of')));
     expect(message).toMatch(

@@ -5,7 +5,7 @@
  * held in memory at a time.
  */
 import { createReadStream } from "node:fs";
-import { ImportError, formatBytes } from "./errors";
+import { ImportError, formatBytes, locateJsonError } from "./errors";
 
 export interface JsonLine {
   /** 1-based line number in the file (blank lines count). */
@@ -60,15 +60,16 @@ export async function* readJsonLines(
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      const reason = (error as Error).message;
+    } catch {
+      // JSON.parse's message quotes the line; say where it goes wrong instead.
+      const { column, reason: problem } = locateJsonError(text);
+      const reason = `column ${column}: ${problem}`;
       throw new ImportError({
         file,
         line: lineNumber,
         problem: isLastWithoutNewline
           ? `invalid JSON (${reason}); this last line has no line break, so the file looks truncated (was the export or download interrupted?)`
           : `invalid JSON (${reason})`,
-        cause: error,
       });
     }
     records++;

@@ -340,3 +340,115 @@ describe("throughput", () => {
     );
   });
 });
+
+describe("text the database cannot store is refused at import, naming line and column", () => {
+  const NUL = "the text holds a NUL character (\\u0000), which the database cannot store";
+  const LONE = "the text holds a lone UTF-16 surrogate (such as \\ud800), which is not valid Unicode";
+  const at = (line: number, row: Record<string, unknown>) => errorOf(() => createRowParser(ALL_TYPES_SETTINGS, FILE)(row, line)).message;
+
+  it("in a field", () => {
+    expect(at(15, exportRow({ text: "nul\u0000here" }))).toBe(`data/train.jsonl line 15, column "text": ${NUL}`);
+    expect(at(2, exportRow({ context: "lone \ud800 surrogate" }))).toBe(`data/train.jsonl line 2, column "context": ${LONE}`);
+    expect(at(3, exportRow({ text: "a trailing low surrogate \udc00" }))).toBe(`data/train.jsonl line 3, column "text": ${LONE}`);
+  });
+
+  it("keeps well-formed text: emoji (surrogate pairs), escapes, other control characters", () => {
+    const text = "emoji 😀 \u0001 \t tab, ünïcödé, \\u0000 as six characters";
+    expect(parse(exportRow({ text })).fields.text).toBe(text);
+  });
+
+  it("in a text answer, a user id, a suggestion agent and an external id", () => {
+    expect(at(4, exportRow({ answer: [{ user_id: U1, value: "a\u0000", status: "submitted" }] }))).toBe(`data/train.jsonl line 4, column "answer": ${NUL}`);
+    expect(at(5, exportRow({ label: [{ user_id: "\ud800", value: "joy", status: "submitted" }] }))).toBe(`data/train.jsonl line 5, column "label": ${LONE}`);
+    expect(at(6, exportRow({ "label-suggestion": "joy", "label-suggestion-metadata": { type: "model", score: 0.5, agent: "m\u0000" } }))).toBe(
+      `data/train.jsonl line 6, column "label-suggestion-metadata": ${NUL}`,
+    );
+    expect(at(7, exportRow({ "answer-suggestion": "x\ud800" }))).toBe(`data/train.jsonl line 7, column "answer-suggestion": ${LONE}`);
+    expect(at(8, exportRow({ external_id: "id\u0000" }))).toBe(`data/train.jsonl line 8, column "external_id": ${NUL}`);
+  });
+
+  it("in metadata keys and values, nested ones included (the metadata string of line 15)", () => {
+    expect(at(15, exportRow({ metadata: JSON.stringify({ note: "a\u0000b" }) }))).toBe(`data/train.jsonl line 15, column "metadata": metadata "note": ${NUL}`);
+    expect(at(15, exportRow({ metadata: JSON.stringify({ ["k\u0000"]: 1 }) }))).toBe(`data/train.jsonl line 15, column "metadata": a metadata key: ${NUL}`);
+    expect(at(15, exportRow({ metadata: JSON.stringify({ deep: { list: [1, { x: "\ud800" }] } }) }))).toBe(`data/train.jsonl line 15, column "metadata": metadata "deep": ${LONE}`);
+    expect(at(15, exportRow({ metadata: { deep: { ["\ud800"]: 1 } } }))).toBe(`data/train.jsonl line 15, column "metadata": metadata "deep", a key inside it: ${LONE}`);
+  });
+});
+
+describe("metadata is checked against the metadata properties (Argilla 1.x)", () => {
+  const settings = datasetSettingsSchema.parse({
+    ...ALL_TYPES_SETTINGS_RAW,
+    metadata_properties: [
+      { name: "stars", type: "integer", min: 1, max: 5 },
+      { name: "source", type: "terms", values: ["web", "mail"] },
+      { name: "score", type: "float", min: 0 },
+      { name: "tag", type: "terms" },
+    ],
+  });
+  const parseWith = (metadata: unknown, row = 9, base = settings) => createRowParser(base, FILE)(exportRow({ metadata: JSON.stringify(metadata) }, base), row);
+  const messageOf = (metadata: unknown, base = settings) => errorOf(() => parseWith(metadata, 9, base)).message;
+
+  it("accepts values that fit, null for any property, lists of terms and extra keys", () => {
+    const metadata = { stars: 5, source: ["web", "mail"], score: 0.5, tag: "anything", other: { nested: [1, "x"] } };
+    expect(parseWith(metadata).metadata).toEqual(metadata);
+    expect(parseWith({ stars: null, source: null, score: null }).metadata).toEqual({ stars: null, source: null, score: null });
+    expect(parseWith({ stars: 3.0, score: 7 }).metadata).toEqual({ stars: 3, score: 7 });
+  });
+
+  it("refuses a value outside the property's range", () => {
+    expect(messageOf({ stars: 99 })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "stars" to be an integer from 1 to 5, got 99');
+    expect(messageOf({ stars: 0 })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "stars" to be an integer from 1 to 5, got 0');
+    expect(messageOf({ score: -0.5 })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "score" to be a number >= 0, got -0.5');
+  });
+
+  it("refuses a value of the wrong type", () => {
+    expect(messageOf({ stars: "three" })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "stars" to be an integer from 1 to 5, got string "three"');
+    expect(messageOf({ stars: 2.5 })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "stars" to be an integer from 1 to 5, got number 2.5');
+    expect(messageOf({ stars: true })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "stars" to be an integer from 1 to 5, got boolean true');
+    expect(messageOf({ score: "0.5" })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "score" to be a number >= 0, got string "0.5"');
+    expect(messageOf({ tag: 3 })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "tag" to be a string, got number 3');
+  });
+
+  it("refuses a term outside the property's values", () => {
+    expect(messageOf({ source: "fax" })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "source" to be one of [web, mail], got "fax"');
+    expect(messageOf({ source: ["web", "fax"] })).toBe('data/train.jsonl line 9, column "metadata": expected metadata "source" to be one of [web, mail], got "fax"');
+  });
+
+  it("refuses keys that are no property when allow_extra_metadata is false", () => {
+    const strict = datasetSettingsSchema.parse({ ...settings, allow_extra_metadata: false });
+    expect(parseWith({ stars: 2 }, 9, strict).metadata).toEqual({ stars: 2 });
+    expect(messageOf({ stars: 2, colour: "red" }, strict)).toBe(
+      'data/train.jsonl line 9, column "metadata": metadata "colour" is not a metadata property of the dataset, and argilla.yaml sets allow_extra_metadata: false',
+    );
+  });
+
+  it("refuses metadata nested 5,000 deep, with its line", () => {
+    const metadata = `{"deep": ${"[".repeat(5000)}${"]".repeat(5000)}}`; // JSON.stringify cannot write it (stack overflow)
+    expect(errorOf(() => createRowParser(settings, FILE)(exportRow({ metadata }, settings), 9)).message).toBe(
+      'data/train.jsonl line 9, column "metadata": metadata "deep" is nested deeper than 100 levels',
+    );
+  });
+
+  it("never quotes the metadata string in a JSON error", () => {
+    expect(errorOf(() => parse(exportRow({ metadata: '{"secret": tru}' }))).message).toBe(
+      'data/train.jsonl line 1, column "metadata": invalid JSON in the metadata string (at character 12: an unexpected character where a value should be)',
+    );
+  });
+});
+
+describe("other values accepted silently before", () => {
+  it("a suggestion score that is not a finite number", () => {
+    for (const score of ["high", Number.NaN, Number.POSITIVE_INFINITY, [0.5, "x"], [Number.NaN]]) {
+      expect(errorOf(() => parse(exportRow({ "label-suggestion": "joy", "label-suggestion-metadata": { type: "model", score, agent: null } }))).message).toMatch(
+        /^data\/train\.jsonl line 1, column "label-suggestion-metadata": expected score to be a number, a list of numbers or null, got /,
+      );
+    }
+  });
+
+  it("a value nested 5,000 deep where text is expected gets a short description, not a stack overflow", () => {
+    const deep = JSON.parse(`${"[".repeat(5000)}${"]".repeat(5000)}`);
+    expect(errorOf(() => parse(exportRow({ answer: [{ user_id: U1, value: deep, status: "submitted" }] }))).message).toBe(
+      'data/train.jsonl line 1, column "answer": expected a string, got list […]',
+    );
+  });
+});

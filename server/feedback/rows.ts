@@ -7,10 +7,12 @@
  * depends only on the settings (column names, label Sets, per-type value readers) is prepared
  * once in createRowParser, and per-row work is plain loops over the row's own values.
  */
-import { ImportError, describeValue, oneOf, quoteValue } from "./errors";
+import { ImportError, describeValue, locateJsonError, oneOf, quoteValue } from "./errors";
 import {
   RESPONSE_STATUSES,
   questionOptions,
+  textProblem,
+  type MetadataProperty,
   type DatasetSettings,
   type FeedbackRecord,
   type FeedbackResponse,
@@ -51,6 +53,7 @@ export function createRowParser(settings: DatasetSettings, file: string, options
   const questions = settings.questions.map(planQuestion);
   const vectors = (settings.vectors_settings ?? []).map((v) => ({ name: v.name, dimensions: v.dimensions }));
   const requiredColumns = [...fields.filter((f) => f.required).map((f) => f.name), ...questions.map((q) => q.name)];
+  const metadataPlan = planMetadata(settings, settingsFile);
   let firstRowSeen = false;
 
   return function parseRow(row: unknown, position: number): FeedbackRecord {
@@ -71,7 +74,7 @@ export function createRowParser(settings: DatasetSettings, file: string, options
         const field = fields[i]!;
         column = field.name;
         const value = data[field.name];
-        if (typeof value === "string") recordFields[field.name] = value;
+        if (typeof value === "string") recordFields[field.name] = storableText(value);
         else if (value == null && !field.required) recordFields[field.name] = null;
         else throw new ValueProblem(field.required ? "a string (the field is required)" : "a string or null", describeValue(value));
       }
@@ -96,9 +99,10 @@ export function createRowParser(settings: DatasetSettings, file: string, options
       column = "external_id";
       const externalId = data.external_id;
       if (externalId != null && typeof externalId !== "string") throw new ValueProblem("a string or null", describeValue(externalId));
+      if (typeof externalId === "string") storableText(externalId);
 
       column = "metadata";
-      const metadata = readMetadata(data.metadata);
+      const metadata = readMetadata(data.metadata, metadataPlan);
 
       const record: FeedbackRecord = {
         fields: recordFields,
@@ -113,6 +117,10 @@ export function createRowParser(settings: DatasetSettings, file: string, options
       }
       return record;
     } catch (error) {
+      if (error instanceof RangeError) {
+        // A stack overflow or an impossible length deep inside a value: still a row problem.
+        throw new ImportError({ file, [positionKind]: position, column, problem: "the value is too deeply nested or too large to read" });
+      }
       if (!(error instanceof ValueProblem)) throw error;
       throw new ImportError({
         file,
@@ -208,6 +216,7 @@ class ResponseMerger {
   add(question: QuestionPlan, userId: unknown, rawValue: unknown, status: unknown): void {
     if (userId === undefined) userId = null;
     if (userId !== null && typeof userId !== "string") throw new ValueProblem("user_id to be a string or null", describeValue(userId));
+    if (userId !== null) storableText(userId);
     if (typeof status !== "string" || !STATUS_SET.has(status)) {
       throw new ValueProblem(`status to be ${EXPECTED_STATUS}`, quoteValue(status));
     }
@@ -296,7 +305,14 @@ function valueReaderFor(question: QuestionSettings): (raw: unknown) => ResponseV
 
 function readText(raw: unknown): string {
   if (typeof raw !== "string") throw new ValueProblem("a string", describeValue(raw));
-  return raw;
+  return storableText(raw);
+}
+
+/** Passes text through, or throws what makes it unstorable (a NUL, a lone surrogate: textProblem). */
+function storableText(text: string): string {
+  const problem = textProblem(text);
+  if (problem !== undefined) throw new ValueProblem(undefined, undefined, problem);
+  return text;
 }
 
 /** Returns a function that passes a value through if it is one of the question's options. */
@@ -395,31 +411,127 @@ function readSuggestion(question: string, value: ResponseValue, rawMetadata: unk
   const { type, score, agent } = rawMetadata as Record<string, unknown>;
   if (!SUGGESTION_TYPES.has(type)) throw new ValueProblem("type to be one of [model, human] or null", quoteValue(type));
   if (agent != null && typeof agent !== "string") throw new ValueProblem("agent to be a string or null", describeValue(agent));
+  if (typeof agent === "string") storableText(agent);
   return { question, value, score: readScore(score), agent: (agent as string | null | undefined) ?? null, type: (type as Suggestion["type"]) ?? null };
 }
 
-/** A suggestion score: a number, or (1.28+, multi-label/ranking/span) a list of numbers. */
+/** A suggestion score: a number, or (1.28+, multi-label/ranking/span) a list of numbers. NaN and infinities are not scores. */
 function readScore(score: unknown): number | number[] | null {
   if (score == null) return null;
-  if (typeof score === "number") return score;
-  if (Array.isArray(score) && score.every((s) => typeof s === "number")) return score as number[];
+  if (Number.isFinite(score)) return score as number;
+  if (Array.isArray(score) && score.every((s) => Number.isFinite(s))) return score as number[];
   throw new ValueProblem("score to be a number, a list of numbers or null", describeValue(score));
 }
 
 const NO_METADATA = "{}";
 
-/** The metadata column: a JSON string (Python json.dumps output), an object, or null. */
-function readMetadata(raw: unknown): Record<string, unknown> {
+/** Metadata values nested deeper than this are refused (they would overflow the stack when stored). */
+export const MAX_METADATA_DEPTH = 100;
+
+/** How a record's metadata is checked, prepared once per file from the settings. */
+interface MetadataPlan {
+  /** property name -> checks a non-null value (throws a ValueProblem) */
+  properties: Map<string, (value: unknown) => void>;
+  /** allow_extra_metadata: keys that are no property are kept (any JSON) or refused. */
+  allowExtra: boolean;
+  /** For the error when an extra key is refused. */
+  refuseExtra: (key: string) => ValueProblem;
+}
+
+/**
+ * Argilla 1.x checks each metadata value against its property: terms must be one of the
+ * property's values (a string, or a list of them), integer an integer and float a number, both
+ * within min and max; null is always allowed; a key that is no property is refused when
+ * allow_extra_metadata is false.
+ */
+function planMetadata(settings: DatasetSettings, settingsFile: string): MetadataPlan {
+  const properties = new Map<string, (value: unknown) => void>();
+  for (const property of settings.metadata_properties ?? []) properties.set(property.name, metadataChecker(property));
+  return {
+    properties,
+    allowExtra: settings.allow_extra_metadata,
+    refuseExtra: (key) =>
+      new ValueProblem(undefined, undefined, `metadata ${quoteValue(key)} is not a metadata property of the dataset, and ${settingsFile} sets allow_extra_metadata: false`),
+  };
+}
+
+function metadataChecker(property: MetadataProperty): (value: unknown) => void {
+  const name = JSON.stringify(property.name);
+  if (property.type === "terms") {
+    const allowed = property.values === null ? null : new Set(property.values);
+    const expected = `metadata ${name} to be ${allowed === null ? "a string" : oneOf(property.values!)}`;
+    const checkTerm = (term: unknown) => {
+      if (typeof term !== "string") throw new ValueProblem(expected, describeValue(term));
+      if (allowed === null) storableText(term);
+      else if (!allowed.has(term)) throw new ValueProblem(expected, quoteValue(term));
+    };
+    return (value) => {
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) checkTerm(value[i]);
+      else checkTerm(value);
+    };
+  }
+  const { min, max } = property;
+  const kind = property.type === "integer" ? "an integer" : "a number";
+  const range = min !== null && max !== null ? ` from ${min} to ${max}` : min !== null ? ` >= ${min}` : max !== null ? ` <= ${max}` : "";
+  const expected = `metadata ${name} to be ${kind}${range}`;
+  const isKind = property.type === "integer" ? Number.isInteger : Number.isFinite;
+  return (value) => {
+    if (!isKind(value)) throw new ValueProblem(expected, describeValue(value));
+    if ((min !== null && (value as number) < min) || (max !== null && (value as number) > max)) throw new ValueProblem(expected, quoteValue(value));
+  };
+}
+
+/** The metadata column: a JSON string (Python json.dumps output), an object, or null; checked against the plan. */
+function readMetadata(raw: unknown, plan: MetadataPlan): Record<string, unknown> {
   if (raw == null || raw === NO_METADATA) return {};
+  let metadata: Record<string, unknown>;
   if (typeof raw === "string") {
     const parsed = parsePythonJson(raw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ValueProblem("a JSON object", describeValue(parsed));
     }
-    return parsed as Record<string, unknown>;
+    metadata = parsed as Record<string, unknown>;
+  } else if (typeof raw === "object" && !Array.isArray(raw)) {
+    metadata = raw as Record<string, unknown>;
+  } else {
+    throw new ValueProblem("a JSON object string or null", describeValue(raw));
   }
-  if (typeof raw === "object" && !Array.isArray(raw)) return raw as Record<string, unknown>;
-  throw new ValueProblem("a JSON object string or null", describeValue(raw));
+  for (const key of Object.keys(metadata)) {
+    const problem = textProblem(key);
+    if (problem !== undefined) throw new ValueProblem(undefined, undefined, `a metadata key: ${problem}`);
+    const value = metadata[key];
+    const check = plan.properties.get(key);
+    if (check !== undefined) {
+      if (value != null) check(value);
+    } else if (!plan.allowExtra) {
+      throw plan.refuseExtra(key);
+    } else {
+      requireStorableJson(value, key, 1);
+    }
+  }
+  return metadata;
+}
+
+/** Free-form metadata: every string and key storable (textProblem), at most MAX_METADATA_DEPTH deep. */
+function requireStorableJson(value: unknown, key: string, depth: number): void {
+  if (typeof value === "string") {
+    const problem = textProblem(value);
+    if (problem !== undefined) throw new ValueProblem(undefined, undefined, `metadata ${quoteValue(key)}: ${problem}`);
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  if (depth > MAX_METADATA_DEPTH) {
+    throw new ValueProblem(undefined, undefined, `metadata ${quoteValue(key)} is nested deeper than ${MAX_METADATA_DEPTH} levels`);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) requireStorableJson(value[i], key, depth + 1);
+    return;
+  }
+  for (const inner of Object.keys(value)) {
+    const problem = textProblem(inner);
+    if (problem !== undefined) throw new ValueProblem(undefined, undefined, `metadata ${quoteValue(key)}, a key inside it: ${problem}`);
+    requireStorableJson((value as Record<string, unknown>)[inner], key, depth + 1);
+  }
 }
 
 /**
@@ -429,7 +541,7 @@ function readMetadata(raw: unknown): Record<string, unknown> {
 function parsePythonJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (error) {
+  } catch {
     const repaired = text.replace(/"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g, (token) => (token.startsWith('"') ? token : "null"));
     if (repaired !== text) {
       try {
@@ -438,7 +550,10 @@ function parsePythonJson(text: string): unknown {
         // fall through to the original error
       }
     }
-    throw new ValueProblem(undefined, undefined, `invalid JSON in the metadata string (${(error as Error).message})`);
+    // JSON.parse's message quotes the text: say where it goes wrong instead.
+    const { line, column, reason } = locateJsonError(text);
+    const where = line > 1 ? `line ${line}, column ${column}` : `character ${column}`;
+    throw new ValueProblem(undefined, undefined, `invalid JSON in the metadata string (at ${where}: ${reason})`);
   }
 }
 
@@ -454,7 +569,7 @@ function readVectors(raw: unknown, configured: readonly { name: string; dimensio
       vectors[name] = null;
       continue;
     }
-    if (!Array.isArray(vector) || vector.length !== dimensions || !vector.every((x) => typeof x === "number")) {
+    if (!Array.isArray(vector) || vector.length !== dimensions || !vector.every((x) => Number.isFinite(x))) {
       throw new ValueProblem(`vector ${JSON.stringify(name)} to be a list of ${dimensions} numbers`, describeValue(vector));
     }
     vectors[name] = vector as number[];
