@@ -268,6 +268,18 @@ describe("openParquetFile", () => {
     await expect(source.rows().next()).rejects.toThrow("data/empty.parquet: no records (the file has no rows)");
   });
 
+  it("names a column that appears twice instead of failing while reading rows", async () => {
+    const columns = [
+      { name: "text", node: string, data: ["a", "b", "c", "d", "e"] },
+      { name: "metadata", node: string, data: ["{}", "{}", "{}", "{}", "{}"] },
+      { name: "text", node: string, data: ["v", "w", "x", "y", "z"] },
+    ];
+    const file = await writeTemp("train.parquet", writeParquet(columns, 5));
+    await expect(openParquetFile(file, "data/train.parquet")).rejects.toThrow(/^data\/train\.parquet, column "text": the file's schema has two columns of this name$/);
+    const nested = await writeTemp("nested.parquet", writeParquet([{ name: "meta", node: struct({ score: float, agent: string }), data: [{ score: 1, agent: "x" }] }], 1));
+    await expect(openParquetFile(nested, "data/nested.parquet")).resolves.toMatchObject({ totalRows: 1 });
+  });
+
   it("reads one large row group in slices, page by page, exactly as hyparquet reads it whole", async () => {
     const file = await writeTemp("train.parquet", largeRowGroupExport(1000));
     const metadata = await parquetMetadataAsync(await asyncBufferFromFile(file));

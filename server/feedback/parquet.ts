@@ -70,6 +70,11 @@ export async function openParquetFile(filePath: string, file: string, options: P
   const sliceRows = Math.max(1, Math.floor(options.sliceRows ?? DEFAULT_SLICE_ROWS));
   const windowBytes = Math.max(1024, options.windowBytes ?? DEFAULT_WINDOW_BYTES);
   const schema = parquetSchema(metadata);
+  const repeated = repeatedColumn(schema);
+  if (repeated !== undefined) {
+    // Row assembly keys columns by name: a second column of the same name would read the first one's values.
+    throw new ImportError({ file, column: repeated, problem: "the file's schema has two columns of this name" });
+  }
 
   async function* rows(): AsyncGenerator<ParquetRow> {
     if (totalRows === 0) throw new ImportError({ file, problem: "no records (the file has no rows)" });
@@ -114,6 +119,18 @@ export async function openParquetFile(filePath: string, file: string, options: P
 export async function* readParquetRows(filePath: string, file: string, options?: ParquetReadOptions): AsyncGenerator<ParquetRow> {
   const source = await openParquetFile(filePath, file, options);
   yield* source.rows();
+}
+
+/** The dotted path of the first column whose name repeats among its siblings, if any. */
+function repeatedColumn(node: SchemaTree): string | undefined {
+  const names = new Set<string>();
+  for (const child of node.children) {
+    if (names.has(child.element.name)) return child.path.join(".");
+    names.add(child.element.name);
+    const inner = repeatedColumn(child);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
