@@ -123,7 +123,7 @@ describe("uploads", () => {
     vi.stubEnv("STUDIO_ZIP_MAX_MB", "1");
     const uploadId = crypto.randomUUID();
     const zip = buildZip([{ name: "argilla.yaml", data: YAML }, { name: "data/train.jsonl", data: jsonl(3 * MiB), deflate: true }]);
-    expect((await put(uploadId, ["bomb.zip"], zip)).status).toBe(200);
+    expect((await put(uploadId, ["bomb.zip"], new Uint8Array(zip))).status).toBe(200);
     const { importId } = await caller.datasets.importUpload({ uploadId });
     let job = await caller.datasets.importStatus({ importId });
     while (job.state === "running") {
