@@ -1029,10 +1029,16 @@ const CHAT_SCENARIOS: ChatScenario[] = [
 const CHAT_ITEMS = ["oak side table", "linen duvet cover", "ceramic table lamp", "wool throw", "bamboo bath mat", "set of glass storage jars", "desk chair", "wall mirror"];
 const CHAT_OPENERS = ["", "Hi, ", "Hello, ", "Hi there! ", "Good evening, "];
 
+/** A conversation as Argilla chat datasets hold it, a JSON list of {role, content}: one message a line, so it stays readable. */
+function conversationJson(messages: { role: "user" | "assistant"; content: string }[]): string {
+  return `[\n${messages.map((m) => `  ${JSON.stringify(m)}`).join(",\n")}\n]`;
+}
+
 function supportChat(): Sample {
   const rng = new Rng("support-chat");
   const config = datasetConfig({
-    fields: [textField("conversation", "Conversation", { markdown: true }), textField("draft-reply", "Draft reply from the assistant", { markdown: true })],
+    // `conversation` holds JSON (what a chat template's {"from_field"} reads), so it is not Markdown.
+    fields: [textField("conversation", "Conversation"), textField("draft-reply", "Draft reply from the assistant", { markdown: true })],
     questions: [
       textQuestion("ideal-reply", "Write the ideal next assistant reply", {
         description: "Reply to the customer's last message. Keep the draft if it is already ideal; otherwise fix it. Follow the store policies in the guidelines.",
@@ -1065,7 +1071,7 @@ function supportChat(): Sample {
       else t[0] = opener + t[0];
       const thanks = rng.pick(["", "", "Thanks.", "Thank you!", "Cheers."]);
       if (thanks) t[t.length - 1] += (/[.!?]$/.test(t[t.length - 1]) ? " " : ". ") + thanks;
-      return { turns: t, conversation: t.map((x, n) => `${n % 2 === 0 ? "user" : "assistant"}: ${x}`).join("\n\n") };
+      return { turns: t, conversation: conversationJson(t.map((content, n) => ({ role: n % 2 === 0 ? "user" : "assistant", content }))) };
     });
     const ideal = fill(sc.ideal);
     const kind = rng.weighted(["ideal", "mediocre", "wrong"], [35, 45, 20]);
@@ -1093,7 +1099,7 @@ function supportChat(): Sample {
     name: "support-chat",
     family: "chat completion",
     notes: [
-      "Customer-service conversations. `conversation` is Markdown text with one paragraph per turn, each starting with `user: ` or `assistant: `, turns separated by a blank line, always ending with a user turn.",
+      'Customer-service conversations. `conversation` holds a JSON list of `{"role", "content"}` messages, one per line, alternating `user` and `assistant` and always ending with a user turn: the shape a chat template inserts with `{"from_field": "conversation"}`.',
       "`draft-reply` is the assistant's draft; 3 annotators (1-3 per record) write the `ideal-reply` (the next assistant turn, the chat-completion target) and rate the draft 1-5 (`draft-quality`).",
     ],
     config,
