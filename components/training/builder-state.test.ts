@@ -45,6 +45,19 @@ const curated: DatasetSettings = {
   ],
 } as unknown as DatasetSettings;
 
+/** Like samples/support-chat: a field holding the conversation so far (JSON messages), a draft, a written reply. */
+const supportChat: DatasetSettings = {
+  ...preference,
+  fields: [
+    { name: "conversation", title: "Conversation", required: true, type: "text", use_markdown: false },
+    { name: "draft-reply", title: "Draft reply", required: true, type: "text", use_markdown: true },
+  ],
+  questions: [
+    { name: "ideal-reply", title: "Ideal reply", required: true, type: "text" },
+    { name: "draft-quality", title: "Quality", required: true, type: "rating", values: [1, 2, 3, 4, 5] },
+  ],
+} as unknown as DatasetSettings;
+
 function optionsFor(settings: DatasetSettings): TrainingOptions {
   return {
     ...tasksAvailableFor(settings),
@@ -65,7 +78,7 @@ describe("starting tasks", () => {
   });
 
   it("every available (task, mode) of a dataset gives a task the schema accepts", () => {
-    for (const settings of [preference, curated]) {
+    for (const settings of [preference, curated, supportChat]) {
       const options = optionsFor(settings);
       for (const t of options.tasks) {
         for (const mode of ["default", "template", "function"] as const) {
@@ -82,6 +95,31 @@ describe("starting tasks", () => {
     expect(initialTask("supervised_fine_tuning", "template", options, curated).template).toEqual({
       text: "### Instruction:\n{instruction}\n\n### Response:\n{corrected-response|response}",
     });
+  });
+
+  it("a chat starts from the conversation a field holds, then the written reply: real turns, not a transcript in one message", () => {
+    expect(initialTask("chat_completion", "template", optionsFor(supportChat), supportChat).template).toEqual({
+      messages: [{ from_field: "conversation" }, { role: "assistant", content: "{ideal-reply}" }],
+    });
+    // Without a written answer, the field beside the conversation is the reply; alone, the conversation is the chat.
+    const noQuestion = { ...supportChat, questions: [supportChat.questions[1]!] } as DatasetSettings;
+    expect(initialTask("chat_completion", "template", optionsFor(noQuestion), noQuestion).template).toEqual({
+      messages: [{ from_field: "conversation" }, { role: "assistant", content: "{draft-reply}" }],
+    });
+    const alone = { ...noQuestion, fields: [{ ...supportChat.fields[0]!, name: "chat_messages" }] } as DatasetSettings;
+    expect(initialTask("chat_completion", "template", optionsFor(alone), alone).template).toEqual({ messages: [{ from_field: "chat_messages" }] });
+    // A dataset without such a field: its first field is the user's message.
+    expect(initialTask("chat_completion", "template", optionsFor(curated), curated).template).toEqual({
+      messages: [
+        { role: "user", content: "{instruction}" },
+        { role: "assistant", content: "{corrected-response|response}" },
+      ],
+    });
+    for (const language of ["javascript", "typescript"] as const) {
+      const source = exampleFunction("chat_completion", supportChat, optionsFor(supportChat), language);
+      expect(source).toContain('JSON.parse(sample["conversation"]).map(');
+      expect(source).toContain('return [...turns, [0, turns.length, "assistant", response]];');
+    }
   });
 
   it("example functions use the dataset's names and skip empty optional fields", () => {

@@ -326,7 +326,24 @@ function sftTemplate(names: DatasetNames): string {
   return `### Instruction:\n{${instruction}}\n\n### Response:\n${answerTemplate(names)}`;
 }
 
+/** Words in a field's name that say it holds a conversation, a JSON list of {role, content} (what {"from_field"} reads). */
+const CONVERSATION_WORDS = new Set(["conversation", "messages", "chat", "dialog", "dialogue"]);
+
+function conversationField(fields: string[]): string | undefined {
+  return fields.find((f) => f.toLowerCase().split(/[^a-z]+/).some((word) => CONVERSATION_WORDS.has(word)));
+}
+
+/**
+ * A chat: the conversation a field holds, then the assistant's reply (a written answer, else
+ * another field: one beside a conversation is a draft of the next turn). Without such a field,
+ * the first field is the user's message.
+ */
 export function defaultMessages(names: Pick<DatasetNames, "fields" | "textQuestions">): MessageSpec[] {
+  const conversation = conversationField(names.fields);
+  if (conversation) {
+    const reply = names.textQuestions[0] ?? names.fields.filter((f) => f !== conversation).at(-1);
+    return [{ from_field: conversation }, ...(reply ? [{ role: "assistant" as const, content: placeholder(reply) }] : [])];
+  }
   const first = names.fields[0] ?? "text";
   return [
     { role: "user", content: placeholder(first) },
@@ -511,7 +528,17 @@ export function exampleFunction(kind: TaskKind, settings: DatasetSettings | unde
       break;
     case "chat_completion": {
       body.push(...answerLines());
-      body.push(`  // One conversation per record (chat id 0): turns in order.`, `  return [`, `    [0, 0, "user", ${s(first)}],`, `    [0, 1, "assistant", response],`, `  ];`);
+      const conversation = conversationField(fields);
+      if (conversation) {
+        const message = ts ? "(message: { role: string; content: string }, turn: number)" : "(message, turn)";
+        body.push(
+          `  // ${JSON.stringify(conversation)} holds the chat so far, a JSON list of {role, content}; one chat per record (id 0).`,
+          `  const turns = JSON.parse(${s(conversation)}).map(${message} => [0, turn, message.role, message.content]);`,
+          `  return [...turns, [0, turns.length, "assistant", response]];`,
+        );
+      } else {
+        body.push(`  // One conversation per record (chat id 0): turns in order.`, `  return [`, `    [0, 0, "user", ${s(first)}],`, `    [0, 1, "assistant", response],`, `  ];`);
+      }
       break;
     }
   }
