@@ -101,7 +101,7 @@ export async function openExport(inputPath: string, options: OpenExportOptions =
       await extractZip(opened, shownInput, extractedDir, options.zip.limits);
       root = extractedDir;
       // Links are refused inside a zip; what it holds is read from its extraction folder only.
-      if (roots) roots = [await realpath(extractedDir)];
+      if (roots) roots = [await realpath(/*turbopackIgnore: true*/ extractedDir)];
     } else if ((SETTINGS_FILES as readonly string[]).includes(path.basename(inputPath))) {
       // The folder as named: in a Hub cache snapshot, argilla.yaml is a link to a blob elsewhere.
       root = path.dirname(path.resolve(inputPath));
@@ -234,7 +234,7 @@ async function findSettingsFile(root: string, shownInput: string, confine: Confi
 
 async function settingsFileIn(dir: string, root: string, confine: Confine | null): Promise<string | null> {
   for (const name of SETTINGS_FILES) {
-    const candidate = path.join(dir, name);
+    const candidate = path.join(/*turbopackIgnore: true*/ dir, name);
     if (!(await lstat(candidate).catch(() => null))) continue;
     // A settings file that links outside the roots is refused, not passed over for the next name.
     const real = confine ? await confine(candidate, toDisplayPath(path.relative(root, candidate))) : candidate;
@@ -249,7 +249,8 @@ async function entryKind(dir: string, entry: Dirent, confine: Confine | null): P
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "folder";
   if (!entry.isSymbolicLink()) return null;
-  const target = confine ? await confine(path.join(dir, entry.name), entry.name).catch(() => null) : path.join(dir, entry.name);
+  const linked = path.join(/*turbopackIgnore: true*/ dir, entry.name);
+  const target = confine ? await confine(linked, entry.name).catch(() => null) : linked;
   if (target === null) return "refused";
   const info = await stat(target).catch(() => null);
   return info?.isFile() ? "file" : info?.isDirectory() ? "folder" : null;
