@@ -72,7 +72,7 @@ export interface OpenExportOptions {
   zip?: { folder: () => Promise<string>; limits: ZipLimits };
 }
 
-/** A file or folder of the export that may not be read: missing behind a link, or outside the roots. */
+/** Checks a path of the export (`shown` names it in errors): its real path to open, or an ImportError when it leads outside the roots or nowhere. */
 type Confine = (absolute: string, shown: string) => Promise<string>;
 
 /** Open an export at `inputPath`: a folder, a `.zip`, or an `argilla.yaml` / `argilla.cfg` path. */
