@@ -1,11 +1,13 @@
 /**
  * Training-core benchmarks (issue: training core).
  * - prepare end to end from the database: 100k classification records (majority over 3
- *   annotators, transformers) and 15k Dolly-like records (SFT template); records/s, and the ratio
- *   to Argilla 1.29's prepare_for_training on the same data when bench/.data/argilla-venv exists.
+ *   annotators, transformers) and 15k Dolly-like records (SFT as a template, and as a JavaScript
+ *   formatting function run in the sandbox); records/s, and the ratio to Argilla 1.29's
+ *   prepare_for_training on the same data (Argilla's SFT task is its formatting_func, the same
+ *   function in Python) when bench/.data/argilla-venv exists.
  * - preview: a page of 20 formatted rows, p95 server time, on 100k and 1M records (flat in size).
  * - full-dataset diagnostics at 100k and 1M records: from the record digests, and from a full prepare.
- *   npx tsx bench/training.ts [--skip-argilla]
+ *   npx tsx bench/training.ts [--skip-argilla] [--only=classification,sft-template,sft-function] [--prepare-only]
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +33,24 @@ const SFT = parseTrainingTask({
     },
   },
 });
+
+/** bench/argilla_prepare.py's sft_formatting_func, in JavaScript. */
+const SFT_FUNCTION = parseTrainingTask({
+  task: "supervised_fine_tuning",
+  formatting_func: {
+    language: "javascript",
+    source: `function formatting_func(sample) {
+  const corrected = sample["corrected-response"].filter((r) => r.status === "submitted").map((r) => r.value);
+  const response = corrected.length > 0 ? corrected[0] : sample.response;
+  if (sample.context) return \`### Instruction: \${sample.instruction}\\n### Context: \${sample.context}\\n### Response: \${response}\`;
+  return \`### Instruction: \${sample.instruction}\\n### Response: \${response}\`;
+}`,
+  },
+});
+
+function option(name: string): string | undefined {
+  return process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
 
 async function ensureImported(db: Database, name: string, kind: "classification" | "dolly", records: number): Promise<string> {
   const dir = generatedExport(kind, records, "jsonl");
@@ -70,14 +90,19 @@ async function main() {
   const bench = await benchDatabase();
   const { db } = bench;
   try {
-    const clfDir = await ensureImported(db, "bench-clf-100k", "classification", 100_000);
-    const dollyDir = await ensureImported(db, "bench-dolly-15k", "dolly", 15_000);
+    const only = option("only");
+    const wanted = (name: string) => only === undefined || only.split(",").includes(name);
+    const clfDir = wanted("classification") || !process.argv.includes("--prepare-only") ? await ensureImported(db, "bench-clf-100k", "classification", 100_000) : "";
+    const dollyDir = wanted("sft-template") || wanted("sft-function") ? await ensureImported(db, "bench-dolly-15k", "dolly", 15_000) : "";
 
     const prepareRows: (string | number)[][] = [];
-    for (const [label, dataset, task, framework, kind, dir] of [
-      ["classification, majority (transformers)", "bench-clf-100k", CLASSIFICATION, "transformers", "classification", clfDir],
-      ["SFT template (trl)", "bench-dolly-15k", SFT, "trl", "dolly", dollyDir],
+    const argillaByKind = new Map<string, number | null>();
+    for (const [name, label, dataset, task, framework, kind, dir] of [
+      ["classification", "classification, majority (transformers)", "bench-clf-100k", CLASSIFICATION, "transformers", "classification", clfDir],
+      ["sft-template", "SFT template (trl)", "bench-dolly-15k", SFT, "trl", "dolly", dollyDir],
+      ["sft-function", "SFT formatting function, JavaScript (trl)", "bench-dolly-15k", SFT_FUNCTION, "trl", "dolly", dollyDir],
     ] as const) {
+      if (!wanted(name)) continue;
       // The studio prepares in a long-running server: the first run of a process (compiling the
       // code paths, a cold buffer cache) is shown, and the ratio uses the median of 3 runs after it.
       const runs: number[] = [];
@@ -93,7 +118,9 @@ async function main() {
       const records = prepared.meta.counts.records;
       // The same prepare reading the records (what the studio did before digests, and what template tasks do).
       const fromRecords = await timed(() => preparedFromRecords(db, dataset, { task, framework }));
-      const argilla = argillaSeconds(kind, dir);
+      // Argilla's SFT run is its formatting_func either way: measured once for both SFT rows.
+      if (!argillaByKind.has(kind)) argillaByKind.set(kind, argillaSeconds(kind, dir));
+      const argilla = argillaByKind.get(kind)!;
       prepareRows.push([
         label,
         records,
@@ -108,6 +135,7 @@ async function main() {
       ]);
     }
     printTable("prepare_for_training end to end from the database", ["task", "records", "rows", "read from", "first run, s", "median of 3 after, s", "records/s", "reading the records, s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
+    if (process.argv.includes("--prepare-only")) return;
 
     const previewRows: (string | number)[][] = [];
     const datasets = [["bench-clf-100k", 100_000]] as [string, number][];

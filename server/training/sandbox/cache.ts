@@ -17,7 +17,7 @@ export class SandboxCache<T extends Disposable> {
   private hits = 0;
   private misses = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private capacity: number) {}
 
   /** The cached value for `key`, removed from the cache until it is put back. */
   take(key: string): T | undefined {
@@ -38,6 +38,20 @@ export class SandboxCache<T extends Disposable> {
     expiry.unref();
     this.entries.set(key, { value, expiry });
     while (this.entries.size > this.capacity) this.evict(this.entries.keys().next().value!);
+  }
+
+  /** Frees the least recently used entry; false when the cache is empty. */
+  evictOldest(): boolean {
+    const oldest = this.entries.keys().next();
+    if (oldest.done) return false;
+    this.evict(oldest.value);
+    return true;
+  }
+
+  /** Changes the capacity (tests), evicting what no longer fits. */
+  resize(capacity: number): void {
+    this.capacity = capacity;
+    while (this.entries.size > this.capacity) this.evictOldest();
   }
 
   stats(): { hits: number; misses: number; size: number } {

@@ -36,6 +36,13 @@ export function observeEntries(observer: ((budgetMs: number) => void) | undefine
   entryObserver = observer;
 }
 
+/** Polled with the deadline: when it returns true the running call is interrupted (an aborted request). */
+let stopRequested: (() => boolean) | undefined;
+
+export function interruptWhen(check: (() => boolean) | undefined): void {
+  stopRequested = check;
+}
+
 export class Deadline {
   private deadline = Number.POSITIVE_INFINITY;
   private lastPoll = 0;
@@ -84,7 +91,7 @@ export class Deadline {
 
   private poll(): boolean {
     const now = performance.now();
-    if (now > this.deadline) {
+    if (now > this.deadline || stopRequested?.()) {
       this.interrupted = true;
       return true;
     }

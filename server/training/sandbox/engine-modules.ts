@@ -14,9 +14,9 @@
  */
 import { newQuickJSWASMModule, newVariant, RELEASE_SYNC, type CustomizeVariantOptions, type QuickJSWASMModule } from "quickjs-emscripten";
 
+import { BASE_MEMORY_BYTES } from "./protocol";
+
 const WASM_PAGE_BYTES = 64 * 1024;
-/** Emscripten's static data and C stack live below the heap; this is the build's INITIAL_MEMORY. */
-const BASE_MEMORY_BYTES = 16 * 1024 * 1024;
 
 const spares = new Map<number, QuickJSWASMModule>();
 const refilling = new Map<number, Promise<void>>();

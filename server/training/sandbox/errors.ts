@@ -48,3 +48,14 @@ export function notRunError(cause: FormattingFunctionError, recordLabel: string 
     recordLabel === undefined ? {} : { recordLabel },
   );
 }
+
+/** For the record a request had reached when it used up its CPU budget (index.ts). */
+export function budgetError(budgetMs: number, recordLabel: string | undefined, index: number): FormattingFunctionError {
+  const seconds = budgetMs >= 1000 ? `${+(budgetMs / 1000).toFixed(3)} s` : `${budgetMs} ms`;
+  return new FormattingFunctionError(
+    "timeout",
+    `formatting function used up this request's CPU budget of ${seconds} before ${recordLabel ?? `item ${index + 1} of the batch`}; ` +
+      "the rest of the request was not run (each request may run the function for that long in all)",
+    recordLabel === undefined ? {} : { recordLabel },
+  );
+}

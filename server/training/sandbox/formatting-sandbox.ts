@@ -59,10 +59,13 @@ export class QuickJSFormattingSandbox {
     throw failure(outcome.errorKind, outcome.detail, where, this.limits, recordLabel);
   }
 
-  dispose(): void {
+  /** Returns the bytes of wasm memory given up (freed when the instance is garbage-collected). */
+  dispose(): number {
     this.disposed = true;
+    const bytes = this.module?.getWasmMemory().buffer.byteLength ?? 0;
     this.discardVm();
     this.dropModule(); // let the wasm instance and its memory be collected even if the caller keeps this object
+    return bytes;
   }
 
   private newVm(): DriverVm {

@@ -9,6 +9,9 @@ import type { FormattingResult } from "./index";
 import type { VmLimits } from "./driver-vm";
 import type { PreparedSource } from "./source";
 
+/** Emscripten's static data and C stack, below the heap: every engine instance's memory starts at this (the build's INITIAL_MEMORY). */
+export const BASE_MEMORY_BYTES = 16 * 1024 * 1024;
+
 export type WorkerRequest =
   | { type: "create"; requestId: number; sandboxId: number; prepared: PreparedSource; limits: VmLimits; functionName?: string }
   | {
@@ -19,12 +22,29 @@ export type WorkerRequest =
       samples: string[];
       recordLabels: (string | undefined)[];
       stopAtFirstError: boolean;
+      /**
+       * A time slice: once this many ms have passed the worker answers with the records done so
+       * far (at least one), and the caller sends the rest again, behind the requests queued
+       * meanwhile. That is how requests share a worker fairly (worker-pool.ts).
+       */
+      sliceMs: number;
     }
   | { type: "dispose"; sandboxId: number };
 
 export type WorkerReply =
   | { requestId: number; type: "created" }
-  | { requestId: number; type: "called"; outcomes: CallOutcomeData[] }
+  | {
+      requestId: number;
+      type: "called";
+      /** One per record run, in order: a prefix of the request's samples. */
+      outcomes: CallOutcomeData[];
+      /** Set when a timeout (or, with stopAtFirstError, any error) means nothing after these outcomes is to be run. */
+      stoppedBy?: ErrorData;
+      /** The request was aborted (HEARTBEAT.ABORT): the outcomes are those finished before. */
+      aborted?: boolean;
+      /** Time the worker spent on this request (what the per-request CPU budget counts). */
+      elapsedMs: number;
+    }
   | { requestId: number; type: "failed"; error: ErrorData };
 
 export type CallOutcomeData = { ok: true; result: FormattingResult } | { ok: false; error: ErrorData };
@@ -43,9 +63,11 @@ export interface ErrorData {
  * thread's watchdog reads.
  *   ENTRIES  incremented at every entry into QuickJS;
  *   BUDGET   the running entry's budget in ms, 0 while no guest code runs;
- *   ITEM     index, in the current call request, of the record being formatted (-1 outside one).
+ *   ITEM     index, in the current call request, of the record being formatted (-1 outside one);
+ *   ABORT    written by the main thread: the id of a call request to stop now (the interrupt
+ *            handler polls it, so even a record that is running stops within a millisecond or so).
  */
-export const HEARTBEAT = { ENTRIES: 0, BUDGET: 1, ITEM: 2, LENGTH: 3 } as const;
+export const HEARTBEAT = { ENTRIES: 0, BUDGET: 1, ITEM: 2, ABORT: 3, LENGTH: 4 } as const;
 
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof FormattingFunctionError) {

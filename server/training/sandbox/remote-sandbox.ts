@@ -5,10 +5,10 @@
  * recreated in a fresh worker on its next call; like after a timeout, the function's top-level
  * state starts afresh then.
  */
-import { FormattingFunctionError, notRunError } from "./errors";
+import { budgetError, FormattingFunctionError, notRunError } from "./errors";
 import type { VmLimits } from "./driver-vm";
 import type { FormattingResult } from "./index";
-import { fromErrorData } from "./protocol";
+import { fromErrorData, type CallOutcomeData } from "./protocol";
 import type { PreparedSource } from "./source";
 import { pickWorker, WorkerLost, type SandboxWorker } from "./worker-pool";
 
@@ -27,8 +27,30 @@ export interface FormattingInput {
 /** What one record gave: a result, or the error (a FormattingFunctionError naming the record). */
 export type CallOutcome = { ok: true; result: FormattingResult } | { ok: false; error: Error };
 
+/** The CPU time one request (a sandbox handle, see index.ts) may spend, shared by all its calls. */
+export interface CpuBudget {
+  limitMs: number;
+  spentMs: number;
+}
+
+export interface CallOptions {
+  stopAtFirstError?: boolean;
+  signal?: AbortSignal;
+  budget?: CpuBudget;
+}
+
 /** Worker losses a single request survives by retrying elsewhere before it gives up. */
 const MAX_RETRIES = 2;
+
+/**
+ * The scheduling quantum: a worker runs one request's records for about this long, then the
+ * requests queued behind it get their turn (the worker's queue is first come, first served, and an
+ * unfinished request queues again at the back: round robin). A single record can still take up to
+ * its own time limit.
+ */
+export const SLICE_MS = 50;
+/** Records sent per slice request (the rest are sent again with the next slice). */
+const MAX_SLICE_RECORDS = 512;
 
 let nextSandboxId = 1;
 
@@ -40,62 +62,91 @@ export class RemoteSandbox {
   private loading: Promise<void> | undefined;
   private disposed = false;
 
-  constructor(private readonly spec: SandboxSpec) {}
+  constructor(
+    readonly spec: SandboxSpec,
+    /** Called once by dispose() (releases what index.ts reserved for this sandbox). */
+    private readonly onDispose: () => void = () => {},
+  ) {}
 
-  /** Loads the function into a live worker unless it is there already. Throws FormattingFunctionError for the user's code. */
-  load(): Promise<void> {
+  /** The worker holding it, while loaded. */
+  get placement(): SandboxWorker | undefined {
+    return this.worker?.alive ? this.worker : undefined;
+  }
+
+  /**
+   * Loads the function into a live worker unless it is there already (`avoid`: prefer another
+   * worker than that one). Throws FormattingFunctionError for the user's code.
+   */
+  load(signal?: AbortSignal, avoid?: SandboxWorker): Promise<void> {
     if (this.disposed) return Promise.reject(new Error("formatting sandbox used after dispose()"));
     if (this.worker?.alive) return Promise.resolve();
-    this.loading ??= this.createSomewhere().finally(() => {
+    this.loading ??= this.createSomewhere(signal, avoid).finally(() => {
       this.loading = undefined;
     });
     return this.loading;
   }
 
   /**
-   * Formats a batch in one request (retried elsewhere if the worker is lost). After a timeout the
-   * rest of the batch is not run; with stopAtFirstError nothing after the first error is.
+   * Formats a batch, a time slice per request to the worker (retried elsewhere if the worker is
+   * lost). After a timeout the rest of the batch is not run; with stopAtFirstError nothing after the
+   * first error is. Once `budget` is spent the remaining records get an error naming the budget.
+   * Rejects with the signal's reason when `signal` aborts.
    */
-  async callMany(inputs: readonly FormattingInput[], options: { stopAtFirstError?: boolean } = {}): Promise<CallOutcome[]> {
+  async callMany(inputs: readonly FormattingInput[], options: CallOptions = {}): Promise<CallOutcome[]> {
+    const { signal, budget } = options;
     const samples = inputs.map((input) => JSON.stringify(input.sample) ?? "null");
     const outcomes: (CallOutcome | undefined)[] = new Array(inputs.length);
     let pending = inputs.map((_, i) => i);
     let retries = 0;
+    const stopAll = (error: (i: number) => Error) => {
+      for (const i of pending) outcomes[i] = { ok: false, error: error(i) };
+      pending = [];
+    };
     while (pending.length > 0) {
-      await this.load();
+      signal?.throwIfAborted();
+      if (budget && budget.spentMs >= budget.limitMs) {
+        const first = pending[0]!;
+        const cause = budgetError(budget.limitMs, inputs[first]!.recordLabel, first);
+        stopAll((i) => (i === first ? cause : notRunError(cause, inputs[i]!.recordLabel, i)));
+        break;
+      }
+      await this.load(signal);
       const worker = this.worker!;
+      const slice = pending.slice(0, MAX_SLICE_RECORDS);
       try {
-        const reply = await worker.request({
-          type: "call",
-          sandboxId: this.sandboxId,
-          samples: pending.map((i) => samples[i]!),
-          recordLabels: pending.map((i) => inputs[i]!.recordLabel),
-          stopAtFirstError: options.stopAtFirstError ?? false,
-        });
+        const reply = await worker.request(
+          {
+            type: "call",
+            sandboxId: this.sandboxId,
+            samples: slice.map((i) => samples[i]!),
+            recordLabels: slice.map((i) => inputs[i]!.recordLabel),
+            stopAtFirstError: options.stopAtFirstError ?? false,
+            sliceMs: budget ? Math.max(1, Math.min(SLICE_MS, budget.limitMs - budget.spentMs)) : SLICE_MS,
+          },
+          signal,
+        );
         if (reply.type !== "called") throw reply.type === "failed" ? fromErrorData(reply.error) : new Error(`unexpected reply ${reply.type}`);
-        reply.outcomes.forEach((outcome, k) => {
-          if (outcome.ok) {
-            outcomes[pending[k]!] = outcome;
-            return;
-          }
-          const error = fromErrorData(outcome.error);
-          if (error instanceof FormattingFunctionError && (error.kind === "timeout" || error.kind === "memory")) this.hitLimit = true;
-          outcomes[pending[k]!] = { ok: false, error };
-        });
-        pending = [];
+        if (budget) budget.spentMs += reply.elapsedMs;
+        reply.outcomes.forEach((outcome, k) => (outcomes[slice[k]!] = this.outcome(outcome)));
+        pending = pending.slice(reply.outcomes.length);
+        if (reply.aborted) {
+          this.hitLimit = true; // an interrupted record leaves the function's state half-updated
+          signal?.throwIfAborted();
+        }
+        if (reply.stoppedBy) {
+          const cause = fromErrorData(reply.stoppedBy) as FormattingFunctionError;
+          stopAll((i) => notRunError(cause, inputs[i]!.recordLabel, i));
+        }
       } catch (error) {
         if (!(error instanceof WorkerLost)) throw error;
         if (this.worker === worker) this.worker = undefined;
-        const culprit = error.running && error.item >= 0 && error.item < pending.length ? pending[error.item]! : undefined;
+        const culprit = error.running && error.item >= 0 && error.item < slice.length ? slice[error.item]! : undefined;
         if (culprit === undefined) {
-          if (++retries > MAX_RETRIES) {
-            for (const i of pending) outcomes[i] = { ok: false, error: lostError(error, this.spec.limits, inputs[i]!.recordLabel, i) };
-            pending = [];
-          }
+          if (++retries > MAX_RETRIES) stopAll((i) => lostError(error, this.spec.limits, inputs[i]!.recordLabel, i));
           continue;
         }
         // This function stopped (or killed) the worker on `culprit`: that record gets the error;
-        // the ones before it in the batch lost their results with the worker and run again.
+        // the ones before it in the slice lost their results with the worker and run again.
         this.hitLimit = true;
         const cause = lostError(error, this.spec.limits, inputs[culprit]!.recordLabel, culprit);
         outcomes[culprit] = { ok: false, error: cause };
@@ -111,15 +162,23 @@ export class RemoteSandbox {
     this.disposed = true;
     this.worker?.dispose(this.sandboxId);
     this.worker = undefined;
+    this.onDispose();
   }
 
-  private async createSomewhere(): Promise<void> {
+  private outcome(data: CallOutcomeData): CallOutcome {
+    if (data.ok) return data;
+    const error = fromErrorData(data.error);
+    if (error instanceof FormattingFunctionError && (error.kind === "timeout" || error.kind === "memory")) this.hitLimit = true;
+    return { ok: false, error };
+  }
+
+  private async createSomewhere(signal: AbortSignal | undefined, avoid: SandboxWorker | undefined): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const worker = pickWorker();
+      const worker = pickWorker(avoid) ?? pickWorker()!;
       const sandboxId = nextSandboxId++;
       worker.sandboxes += 1;
       try {
-        const reply = await worker.request({ type: "create", sandboxId, ...this.spec });
+        const reply = await worker.request({ type: "create", sandboxId, ...this.spec }, signal);
         if (reply.type === "failed") throw fromErrorData(reply.error);
         if (reply.type !== "created") throw new Error(`unexpected reply ${reply.type}`);
       } catch (error) {

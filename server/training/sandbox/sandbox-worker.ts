@@ -6,11 +6,13 @@
  * thread only watches the heartbeat (protocol.ts) and replaces this worker if a call outlives its
  * budget anyway.
  */
+import v8 from "node:v8";
+import vm from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
-import { observeEntries } from "./deadline";
+import { interruptWhen, observeEntries } from "./deadline";
 import type { VmLimits } from "./driver-vm";
 import { ensureSpareEngineModule, newEngineModule } from "./engine-modules";
-import { FormattingFunctionError, notRunError } from "./errors";
+import { FormattingFunctionError } from "./errors";
 import { QuickJSFormattingSandbox } from "./formatting-sandbox";
 import { HEARTBEAT, toErrorData, type CallOutcomeData, type WorkerReply, type WorkerRequest } from "./protocol";
 
@@ -23,7 +25,47 @@ observeEntries((budgetMs) => {
   Atomics.store(heartbeat, HEARTBEAT.BUDGET, budgetMs > 0 ? Math.ceil(budgetMs) : 0);
 });
 
+/** The call request being run, which HEARTBEAT.ABORT may name. */
+let runningRequestId = 0;
+interruptWhen(() => runningRequestId !== 0 && Atomics.load(heartbeat, HEARTBEAT.ABORT) === runningRequestId);
+
 const sandboxes = new Map<number, { sandbox: QuickJSFormattingSandbox; limits: VmLimits }>();
+
+/**
+ * Giving memory back. A wasm instance's memory can only grow; it is released when the instance
+ * is garbage-collected, and an idle worker may not collect for a long time (V8 does not count
+ * wasm memory as heap pressure). So once disposed sandboxes add up to RETIRED_BYTES_BEFORE_GC, the
+ * worker collects as soon as it is idle. `gc` is exposed for this thread only, through a
+ * throwaway context (the flag is switched off again at once).
+ */
+const RETIRED_BYTES_BEFORE_GC = 32 * 1024 * 1024;
+let retiredBytes = 0;
+let collectScheduled = false;
+const collectGarbage = exposeGc();
+
+function exposeGc(): (() => void) | undefined {
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc: unknown = vm.runInNewContext("gc");
+    return typeof gc === "function" ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    v8.setFlagsFromString("--no-expose-gc");
+  }
+}
+
+function retire(bytes: number): void {
+  retiredBytes += bytes;
+  if (retiredBytes < RETIRED_BYTES_BEFORE_GC || collectScheduled || !collectGarbage) return;
+  collectScheduled = true;
+  // After the requests already received, so a burst of disposals costs one collection.
+  queue = queue.then(() => {
+    collectScheduled = false;
+    retiredBytes = 0;
+    collectGarbage();
+  });
+}
 
 // Requests are handled strictly in order (create is asynchronous: it instantiates WebAssembly).
 let queue: Promise<void> = Promise.resolve();
@@ -37,8 +79,9 @@ port.on("message", (request: WorkerRequest) => {
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case "dispose": {
-      sandboxes.get(request.sandboxId)?.sandbox.dispose();
+      const entry = sandboxes.get(request.sandboxId);
       sandboxes.delete(request.sandboxId);
+      if (entry) retire(entry.sandbox.dispose());
       return;
     }
     case "create": {
@@ -62,40 +105,47 @@ async function handle(request: WorkerRequest): Promise<void> {
       // After an engine crash the replacement instance is prepared asynchronously; between
       // requests there is time to wait for it, so only a second crash in one batch finds none.
       await ensureSpareEngineModule(entry.limits.memoryBytes).catch(() => {});
-      reply({ requestId: request.requestId, type: "called", outcomes: callBatch(entry.sandbox, request) });
+      reply(callSlice(entry.sandbox, request));
       return;
     }
   }
 }
 
 /**
- * Formats the batch in order. After a timeout the rest of the batch is not run (each further
- * record could cost the whole time limit again); with stopAtFirstError (prepare, which stops at the
- * first failing record anyway) neither is anything after the first error.
+ * Formats the batch in order, for at most the request's time slice (at least one record). After a
+ * timeout the rest of the batch is not run (each further record could cost the whole time limit
+ * again); with stopAtFirstError (prepare, which stops at the first failing record anyway) neither
+ * is anything after the first error. An abort (HEARTBEAT.ABORT) interrupts the running record.
  */
-function callBatch(sandbox: QuickJSFormattingSandbox, request: Extract<WorkerRequest, { type: "call" }>): CallOutcomeData[] {
+function callSlice(sandbox: QuickJSFormattingSandbox, request: Extract<WorkerRequest, { type: "call" }>): WorkerReply {
+  const started = performance.now();
   const outcomes: CallOutcomeData[] = [];
+  const aborted = () => Atomics.load(heartbeat, HEARTBEAT.ABORT) === request.requestId;
   let stoppedBy: FormattingFunctionError | undefined;
+  runningRequestId = request.requestId;
   try {
-    for (let i = 0; i < request.samples.length; i++) {
+    for (let i = 0; i < request.samples.length && !stoppedBy; i++) {
+      if (i > 0 && performance.now() - started >= request.sliceMs) break;
       Atomics.store(heartbeat, HEARTBEAT.ITEM, i);
       const recordLabel = request.recordLabels[i];
-      if (stoppedBy) {
-        outcomes.push({ ok: false, error: toErrorData(notRunError(stoppedBy, recordLabel, i)) });
-        continue;
-      }
       try {
         outcomes.push({ ok: true, result: sandbox.call(request.samples[i]!, recordLabel) });
       } catch (error) {
+        if (aborted()) break; // the interrupt was the abort, not this record's fault
         outcomes.push({ ok: false, error: toErrorData(error) });
         if (error instanceof FormattingFunctionError && (error.kind === "timeout" || request.stopAtFirstError)) stoppedBy = error;
         else if (!(error instanceof FormattingFunctionError) && request.stopAtFirstError) stoppedBy = asFunctionError(error);
       }
+      if (aborted()) break;
     }
   } finally {
+    runningRequestId = 0;
     Atomics.store(heartbeat, HEARTBEAT.ITEM, -1);
   }
-  return outcomes;
+  const replied: WorkerReply = { requestId: request.requestId, type: "called", outcomes, elapsedMs: performance.now() - started };
+  if (stoppedBy) replied.stoppedBy = toErrorData(stoppedBy);
+  if (aborted()) replied.aborted = true;
+  return replied;
 }
 
 function asFunctionError(error: unknown): FormattingFunctionError {

@@ -1,5 +1,5 @@
 import { performance as nodePerformance } from "node:perf_hooks";
-import { afterAll, afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import {
   configureSandboxWorkers,
   createFormattingSandbox,
@@ -12,8 +12,10 @@ import { shutdownSandboxWorkers, workerStats } from "./worker-pool";
 
 const sample = { text: "The screen is great", label: "positive", rating: 4, tags: ["a", "b"] };
 
+// Disposed after each test: live sandboxes are bounded (SANDBOX_LIMITS), and a test that kept
+// its sandboxes would make later tests wait for room.
 const open: FormattingSandbox[] = [];
-afterAll(() => open.forEach((sandbox) => sandbox.dispose()));
+afterEach(() => open.splice(0).forEach((sandbox) => sandbox.dispose()));
 
 async function sandboxFor(
   source: string,

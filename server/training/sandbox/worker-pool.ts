@@ -75,7 +75,7 @@ type Body<T> = T extends Outgoing ? Omit<T, "requestId"> : never;
 interface Pending {
   message: Outgoing;
   resolve(reply: WorkerReply): void;
-  reject(error: WorkerLost): void;
+  reject(error: Error): void;
 }
 
 let nextRequestId = 1;
@@ -120,15 +120,47 @@ export class SandboxWorker {
     return this.queue.length + (this.current ? 1 : 0);
   }
 
-  request<T extends Outgoing>(body: Body<T>): Promise<WorkerReply> {
+  /**
+   * Queues a request. When `signal` aborts, a queued request is dropped and a running call
+   * request is interrupted in the worker (HEARTBEAT.ABORT); either way the promise rejects with
+   * the signal's reason, or, for a running one, resolves with the worker's `aborted` reply.
+   */
+  request<T extends Outgoing>(body: Body<T>, signal?: AbortSignal): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
       if (this.lost) {
         reject(new WorkerLost("crash", "the sandbox worker was already replaced", false, -1));
         return;
       }
-      this.queue.push({ message: { ...body, requestId: nextRequestId++ } as Outgoing, resolve, reject });
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const pending: Pending = { message: { ...body, requestId: nextRequestId++ } as Outgoing, resolve, reject };
+      if (signal) {
+        const onAbort = () => this.abort(pending, abortReason(signal));
+        signal.addEventListener("abort", onAbort, { once: true });
+        pending.resolve = (reply) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(reply);
+        };
+        pending.reject = (error) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(error);
+        };
+      }
+      this.queue.push(pending);
       this.pump();
     });
+  }
+
+  private abort(pending: Pending, reason: Error): void {
+    const index = this.queue.indexOf(pending);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      pending.reject(reason);
+    } else if (this.current === pending) {
+      Atomics.store(this.heartbeat, HEARTBEAT.ABORT, pending.message.requestId);
+    }
   }
 
   /** Fire and forget; handled after the requests already sent. */
@@ -215,16 +247,30 @@ export async function shutdownSandboxWorkers(): Promise<void> {
   await Promise.all(all.map((worker) => worker.close()));
 }
 
-/** The worker for a new sandbox (see the placement rule above). */
-export function pickWorker(): SandboxWorker {
-  const idle = workers.filter((w) => w.busy === 0).sort((a, b) => a.sandboxes - b.sandboxes)[0];
+/**
+ * The worker for a new sandbox (see the placement rule above). `avoid`: a worker that already
+ * holds a copy of the same function (a second copy is only useful elsewhere); undefined when only
+ * that worker is possible.
+ */
+export function pickWorker(avoid?: SandboxWorker): SandboxWorker | undefined {
+  const candidates = workers.filter((w) => w !== avoid && w.alive);
+  const idle = candidates.filter((w) => w.busy === 0).sort((a, b) => a.sandboxes - b.sandboxes)[0];
   if (idle) return idle;
   if (workers.length < options.poolSize) {
     const worker = new SandboxWorker();
     workers.push(worker);
     return worker;
   }
-  return [...workers].sort((a, b) => a.busy - b.busy)[0]!;
+  return [...candidates].sort((a, b) => a.busy - b.busy)[0];
+}
+
+/** How many worker threads the pool may run. */
+export function sandboxPoolSize(): number {
+  return options.poolSize;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException("The formatting request was aborted", "AbortError");
 }
 
 /**
