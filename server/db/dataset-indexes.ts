@@ -117,19 +117,28 @@ async function fillSideTables(db: pg.Pool, datasetId: number): Promise<boolean> 
 
 /**
  * Builds the indexes of every dataset that lacks them: an import whose background build was
- * interrupted, or a migration that rebuilt the record table. Cheap when all exist.
+ * interrupted, or a migration that rebuilt the record table. Cheap when all exist. A dataset whose
+ * build fails (data an older import let in, say) is logged and skipped, so the others still get
+ * theirs; the names of the failed ones are returned.
  */
-export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
+export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => void = () => {}): Promise<string[]> {
   const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>(
     "SELECT id, name, settings FROM dataset WHERE NOT side_tables_ready OR to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_vector_' || id) IS NULL ORDER BY id",
   );
+  const failed: string[] = [];
   for (const dataset of rows) {
     log(`building the search and filter indexes of ${dataset.name}…`);
-    await buildDatasetIndexes(db, dataset.id, dataset.settings, { analyze: false });
+    try {
+      await buildDatasetIndexes(db, dataset.id, dataset.settings, { analyze: false });
+    } catch (error) {
+      failed.push(dataset.name);
+      log(`the search and filter indexes of ${dataset.name} failed, skipped: ${(error as Error).message}`);
+    }
   }
   if (rows.length) {
     // Searches no longer compute vectors from fields, so the statistics of that expression go too.
     await db.query("DROP STATISTICS IF EXISTS record_stats_search");
     await analyzeRecords(db);
   }
+  return failed;
 }

@@ -61,14 +61,23 @@ export async function streamDigest(
 }
 
 /**
- * Digests the records of every dataset that has none yet (imported before digests existed).
+ * Digests the records of every dataset that has none yet (imported before digests existed). A
+ * dataset that fails is logged and skipped (its prepares read its records instead), so the others
+ * still get theirs; the names of the failed ones are returned.
  */
-export async function ensureDigests(db: pg.Pool, log: (line: string) => void = () => {}): Promise<void> {
+export async function ensureDigests(db: pg.Pool, log: (line: string) => void = () => {}): Promise<string[]> {
   const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>("SELECT id, name, settings FROM dataset WHERE NOT digest_ready ORDER BY id");
+  const failed: string[] = [];
   for (const dataset of rows) {
     log(`digesting the records of ${dataset.name}…`);
-    await digestDataset(db, dataset);
+    try {
+      await digestDataset(db, dataset);
+    } catch (error) {
+      failed.push(dataset.name);
+      log(`the record digests of ${dataset.name} failed, skipped: ${(error as Error).message}`);
+    }
   }
+  return failed;
 }
 
 /**

@@ -29,7 +29,7 @@ metadata_properties:
   - web
   - mail
   visible_for_annotators: true
-- max: 100
+- max: 100000
   min: 0
   name: length
   title: Length
