@@ -13,42 +13,91 @@
  *   every record (the OpenAI framework is not served by the digests): the heaviest CPU work a
  *   request can start. Target: p95 < 200 ms while diagnostics run.
  *
- *   npx tsx bench/records-http.ts [--requests 3000] [--port 3917] [--build]
- * --build rebuilds .next-bench first (needed after source changes).
+ *   npx tsx bench/records-http.ts [--requests 3000] [--rounds 3] [--port 3917] [--dist .next-bench] [--app DIR] [--build]
+ * --build rebuilds the --dist folder first (needed after source changes). Each scenario runs
+ * requests/rounds pages in each of the rounds, interleaved with the others. The server's CPU time
+ * per page (all its threads, from /proc) is printed beside the latencies: it moves less than they
+ * do when other work shares the machine.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import { argValue, benchDatabase, concurrently, cpuProbeMs, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset } from "../server/db/datasets";
 import { importFromPath } from "../server/imports";
 
-const DIST = ".next-bench";
 const BIG = "bench-http-300k";
 const SMALL = "bench-http-sample";
 const BIG_RECORDS = 300_000;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** GET as the browser's httpBatchLink sends one query: `?batch=1&input={"0": input}`. */
+/** What Chromium sends: `next start` compresses what the client accepts (unless told not to). */
+const ACCEPT_ENCODING = "gzip, deflate, br, zstd";
+
+function decode(body: Buffer, encoding: string | undefined): string {
+  if (encoding === "gzip") return zlib.gunzipSync(body).toString("utf8");
+  if (encoding === "br") return zlib.brotliDecompressSync(body).toString("utf8");
+  if (encoding === "deflate") return zlib.inflateSync(body).toString("utf8");
+  return body.toString("utf8");
+}
+
+/** GET as the browser's httpBatchLink sends one query: `?batch=1&input={"0": input}`, with the browser's Accept-Encoding. */
 function trpcGet(port: number, procedure: string, input: unknown, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   const query = `batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input }))}`;
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: `/api/trpc/${procedure}?${query}`, agent, signal, headers: { accept: "*/*" } }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path: `/api/trpc/${procedure}?${query}`, agent, signal, headers: { accept: "*/*", "accept-encoding": ACCEPT_ENCODING } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: decode(Buffer.concat(chunks), res.headers["content-encoding"]) }));
       res.on("error", reject);
     });
     req.on("error", reject);
   });
 }
 
-async function startServer(port: number, databaseUrl: string): Promise<ChildProcess> {
+/** A client that re-requests full diagnostics until `signal` aborts (then its request is dropped). */
+async function loopDiagnostics(port: number, dataset: string, framework: string, signal: AbortSignal, result: { diagnosticsDone: number; diagnosticsMs: number }) {
+  const input = { dataset, task: { task: "text_classification", text: "text", label: "label", label_strategy: "majority" }, framework, trainSize: 0.8 };
+  while (!signal.aborted) {
+    const started = performance.now();
+    const answer = await trpcGet(port, "training.diagnostics", input, signal).catch((error: Error) => {
+      if (signal.aborted) return null;
+      throw error;
+    });
+    if (!answer) return;
+    if (answer.status !== 200 || JSON.parse(answer.body)[0].result.data.taskError) throw new Error(`diagnostics: HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
+    result.diagnosticsDone += 1;
+    result.diagnosticsMs += performance.now() - started;
+  }
+}
+
+/** CPU time (ms) of a process and its descendants so far, from /proc (Linux). */
+function processTreeCpuMs(pid: number): number {
+  const ticks = 100; // USER_HZ
+  const stats = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)).flatMap((name) => {
+    try {
+      const text = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      return [{ pid: Number(name), ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) }];
+    } catch {
+      return [];
+    }
+  });
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats) if (!tree.has(stat.pid) && tree.has(stat.ppid)) (tree.add(stat.pid), (grew = true));
+  }
+  return (stats.filter((stat) => tree.has(stat.pid)).reduce((sum, stat) => sum + stat.cpu, 0) * 1000) / ticks;
+}
+
+async function startServer(port: number, databaseUrl: string, app: string, dist: string): Promise<ChildProcess> {
   const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, STUDIO_NEXT_DIST: DIST, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
+    cwd: app,
+    env: { ...process.env, STUDIO_NEXT_DIST: dist, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const deadline = performance.now() + 60_000;
@@ -77,10 +126,14 @@ interface PageScenario {
 
 async function main() {
   const requests = Number(argValue("requests", "3000"));
+  const rounds = Number(argValue("rounds", "3"));
   const port = Number(argValue("port", "3917"));
   const bigExport = generatedExport("classification", BIG_RECORDS, "jsonl");
   const bench = await benchDatabase();
   let server: ChildProcess | undefined;
+  const DIST = argValue("dist", ".next-bench");
+  // The app to serve: this checkout, or a snapshot of it (a `git archive` of a commit, say).
+  const APP = path.resolve(argValue("app", ROOT));
   try {
     if (!(await findDataset(bench.db.pool, BIG))) {
       console.error(`importing ${BIG}…`);
@@ -88,12 +141,12 @@ async function main() {
       await bench.db.pool.query("VACUUM ANALYZE");
     }
     if (!(await findDataset(bench.db.pool, SMALL))) await importFromPath(bench.db.pool, path.join(ROOT, "samples", "sentiment-reviews"), { name: SMALL });
-    if (process.argv.includes("--build") || !fs.existsSync(path.join(ROOT, DIST, "BUILD_ID"))) {
+    if (process.argv.includes("--build") || !fs.existsSync(path.join(APP, DIST, "BUILD_ID"))) {
       console.error(`building the web app into ${DIST}…`);
-      execFileSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env: { ...process.env, STUDIO_NEXT_DIST: DIST }, stdio: "inherit" });
+      execFileSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: APP, env: { ...process.env, STUDIO_NEXT_DIST: DIST }, stdio: "inherit" });
     }
-    server = await startServer(port, bench.url);
-    const proxy = fs.existsSync(path.join(ROOT, "proxy.ts")) ? "proxy.ts present" : "no proxy.ts";
+    server = await startServer(port, bench.url, APP, DIST);
+    const proxy = fs.existsSync(path.join(APP, "proxy.ts")) ? "proxy.ts present" : "no proxy.ts";
 
     const scenarios: PageScenario[] = [
       { name: "stack alone: 120-record sample", dataset: SMALL, records: 120, clients: 32 },
@@ -101,54 +154,46 @@ async function main() {
       { name: "300k records, diagnostics looping (digests)", dataset: BIG, records: BIG_RECORDS, clients: 50, diagnostics: { framework: "transformers" } },
       { name: "300k records, diagnostics looping (reading every record)", dataset: BIG, records: BIG_RECORDS, clients: 50, diagnostics: { framework: "openai" } },
     ];
-    const rows: (string | number)[][] = [];
-    for (const scenario of scenarios) {
-      const page = async (i: number) => {
-        // Pages 1..n of the list: the infinite query adds the cursor and its direction.
-        const index = Math.floor((((i * 7919) % 1000) / 1000) * scenario.records);
-        const input = { dataset: scenario.dataset, filter: {}, sort: { by: "index", order: "asc" }, limit: 50, cursor: { index }, direction: "forward" };
-        const { status, body } = await trpcGet(port, "records.list", input);
-        if (status !== 200) throw new Error(`${scenario.name}: HTTP ${status}: ${body.slice(0, 200)}`);
-      };
-      const stop = new AbortController();
-      let diagnosticsDone = 0;
-      let diagnosticsMs = 0;
-      const looping = scenario.diagnostics
-        ? (async () => {
-            const input = { dataset: scenario.dataset, task: { task: "text_classification", text: "text", label: "label", label_strategy: "majority" }, framework: scenario.diagnostics!.framework, trainSize: 0.8 };
-            while (!stop.signal.aborted) {
-              const started = performance.now();
-              const { status, body } = await trpcGet(port, "training.diagnostics", input, stop.signal).catch((error: Error) => {
-                if (stop.signal.aborted) return { status: 200, body: '[{"result":{"data":{"taskError":null}}}]' };
-                throw error;
-              });
-              if (status !== 200 || JSON.parse(body)[0].result.data.taskError) throw new Error(`diagnostics: HTTP ${status}: ${body.slice(0, 300)}`);
-              if (!stop.signal.aborted) {
-                diagnosticsDone += 1;
-                diagnosticsMs += performance.now() - started;
-              }
-            }
-          })()
-        : Promise.resolve();
-      try {
-        if (scenario.diagnostics) await new Promise((resolve) => setTimeout(resolve, 1000)); // the first diagnostics is under way
-        await concurrently(scenario.clients, scenario.clients, (i) => page(requests + i)); // warm-up round, not measured
-        const started = performance.now();
-        const times = await concurrently(scenario.clients, requests, page);
-        const seconds = (performance.now() - started) / 1000;
-        const s = latencyStats(times);
-        const diagnostics = scenario.diagnostics ? `${diagnosticsDone} done, mean ${diagnosticsDone ? (diagnosticsMs / diagnosticsDone / 1000).toFixed(2) : "–"} s` : "–";
-        rows.push([scenario.name, scenario.clients, s.n, s.p50, s.p95, s.p99, Math.round(s.n / seconds), diagnostics]);
-        console.error(`${scenario.name}: p95 ${s.p95.toFixed(1)} ms, ${Math.round(s.n / seconds)} req/s, diagnostics ${diagnostics}`);
-      } finally {
-        stop.abort();
-        await looping.catch((error: Error) => console.error(error.message));
+    // Rounds: every scenario runs a slice of its requests in each round, so that a change in this
+    // shared machine's speed during the run falls on all of them alike.
+    const results = scenarios.map(() => ({ times: [] as number[], seconds: 0, serverCpuMs: 0, diagnosticsDone: 0, diagnosticsMs: 0 }));
+    for (let round = 0; round < rounds; round++) {
+      for (const [n, scenario] of scenarios.entries()) {
+        const result = results[n]!;
+        const page = async (i: number) => {
+          // Pages 1..n of the list: the infinite query adds the cursor and its direction.
+          const index = Math.floor((((i * 7919) % 1000) / 1000) * scenario.records);
+          const input = { dataset: scenario.dataset, filter: {}, sort: { by: "index", order: "asc" }, limit: 50, cursor: { index }, direction: "forward" };
+          const { status, body } = await trpcGet(port, "records.list", input);
+          if (status !== 200) throw new Error(`${scenario.name}: HTTP ${status}: ${body.slice(0, 200)}`);
+        };
+        const stop = new AbortController();
+        const looping = scenario.diagnostics ? loopDiagnostics(port, scenario.dataset, scenario.diagnostics.framework, stop.signal, result) : Promise.resolve();
+        try {
+          if (scenario.diagnostics) await new Promise((resolve) => setTimeout(resolve, 1000)); // the first diagnostics is under way
+          await concurrently(scenario.clients, scenario.clients, (i) => page(requests + i)); // warm-up round, not measured
+          const cpuBefore = processTreeCpuMs(server.pid!);
+          const started = performance.now();
+          result.times.push(...(await concurrently(scenario.clients, Math.ceil(requests / rounds), (i) => page(round * requests + i))));
+          result.seconds += (performance.now() - started) / 1000;
+          result.serverCpuMs += processTreeCpuMs(server.pid!) - cpuBefore;
+        } finally {
+          stop.abort();
+          await looping;
+        }
       }
     }
+    const rows = scenarios.map((scenario, n) => {
+      const { times, seconds, serverCpuMs, diagnosticsDone, diagnosticsMs } = results[n]!;
+      const s = latencyStats(times);
+      const diagnostics = scenario.diagnostics ? `${diagnosticsDone} done, mean ${diagnosticsDone ? (diagnosticsMs / diagnosticsDone / 1000).toFixed(2) : "–"} s` : "–";
+      // Server CPU per page: every thread of the server process (under diagnostics, theirs too).
+      return [scenario.name, scenario.clients, s.n, s.p50, s.p95, s.p99, Math.round(s.n / seconds), (serverCpuMs / s.n).toFixed(2), diagnostics];
+    });
     const probe = `CPU probe ${cpuProbeMs()} ms`;
     printTable(
-      `Records page over HTTP (GET /api/trpc/records.list, batch link format, 50 rows a page), next start on 127.0.0.1, load generator on the same machine, ms (${proxy}; ${probe})`,
-      ["scenario", "clients", "requests", "p50", "p95", "p99", "requests/s", "diagnostics in the loop"],
+      `Records page over HTTP (GET /api/trpc/records.list, batch link format, 50 rows a page), next start on 127.0.0.1, load generator on the same machine, ${rounds} interleaved rounds, ms (${DIST}; ${proxy}; ${probe})`,
+      ["scenario", "clients", "requests", "p50", "p95", "p99", "requests/s", "server CPU ms / page", "diagnostics in the loop"],
       rows,
     );
   } finally {
