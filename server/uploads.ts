@@ -15,9 +15,12 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { bytesFromMb, readEnv } from "./env";
 import { formatBytes } from "./feedback/errors";
+import { uploadDatasetName } from "./feedback/upload-name";
 
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
 const OWNER_FILE = ".owner.json";
+/** In an upload folder: its import is queued (empty) or running (the importing process, as in OWNER_FILE). */
+const IMPORTING_FILE = ".importing";
 /** An extraction folder is made, then its owner written: one without an owner this young is being made. */
 const OWNER_GRACE_MS = 60_000;
 
@@ -38,16 +41,14 @@ export class UploadTooLargeError extends Error {
 }
 
 // Shared by every copy of this module in the process (Next bundles route handlers and
-// instrumentation separately): bytes received per upload, uploads being imported, the timer.
+// instrumentation separately): bytes received per upload, the timer.
 const shared = ((globalThis as unknown as { studioUploads?: SharedState }).studioUploads ??= {
   received: new Map(),
-  importing: new Set(),
   timer: null,
 });
 interface SharedState {
   /** Bytes on disk per upload id, all its files together (concurrent PUTs add to the same count). */
   received: Map<string, Promise<{ bytes: number }>>;
-  importing: Set<string>;
   timer: NodeJS.Timeout | null;
 }
 
@@ -108,32 +109,37 @@ async function folderBytes(folder: string): Promise<number> {
 }
 
 /**
- * What to import for an upload (a lone .zip, or the folder of files), held as being imported so
- * that the clean-up leaves it alone until removeUpload. Null when it does not exist or is already
- * being imported.
+ * What to import for an upload (a lone .zip, or the folder of files), marked as being imported so
+ * that the clean-up leaves it alone until removeUpload (the mark is a file: the import runs in a
+ * worker process). Null when it does not exist or is already being imported.
  */
 export function claimUpload(uploadId: string): { path: string; suggestedName: string; root: string } | null {
-  if (!UPLOAD_ID.test(uploadId) || shared.importing.has(uploadId)) return null;
+  if (!UPLOAD_ID.test(uploadId)) return null;
   const given = path.join(uploadsRoot(), uploadId);
   if (!fs.existsSync(given)) return null;
-  shared.importing.add(uploadId);
+  try {
+    fs.writeFileSync(path.join(given, IMPORTING_FILE), "", { flag: "wx" });
+  } catch {
+    return null; // claimed already
+  }
   // `root`: the upload's own folder (a real path), the one place its import may read.
   const root = fs.realpathSync(given);
-  const entries = fs.readdirSync(root);
-  if (entries.length === 1 && entries[0].toLowerCase().endsWith(".zip")) {
-    return { path: path.join(root, entries[0]), suggestedName: entries[0].replace(/\.zip$/i, ""), root };
-  }
-  if (entries.length === 1 && fs.statSync(path.join(root, entries[0])).isDirectory()) {
-    return { path: path.join(root, entries[0]), suggestedName: entries[0], root };
-  }
-  return { path: root, suggestedName: "uploaded-dataset", root };
+  const entries = fs.readdirSync(root, { withFileTypes: true }).filter((entry) => entry.name !== IMPORTING_FILE);
+  const suggestedName = uploadDatasetName(entries.map((entry) => ({ name: entry.name, isFolder: entry.isDirectory() })));
+  const only = entries.length === 1 && (entries[0]!.isDirectory() || /\.zip$/i.test(entries[0]!.name)) ? path.join(root, entries[0]!.name) : null;
+  return { path: only ?? root, suggestedName, root };
+}
+
+/** The process importing a claimed upload says so: should it die, the clean-up removes the upload. */
+export async function ownUpload(uploadId: string): Promise<void> {
+  if (!UPLOAD_ID.test(uploadId)) return;
+  await fs.promises.writeFile(path.join(uploadsRoot(), uploadId, IMPORTING_FILE), JSON.stringify(thisProcess()));
 }
 
 export async function removeUpload(uploadId: string): Promise<void> {
   if (!UPLOAD_ID.test(uploadId)) return;
   await fs.promises.rm(path.join(uploadsRoot(), uploadId), { recursive: true, force: true });
   shared.received.delete(uploadId);
-  shared.importing.delete(uploadId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,9 +171,9 @@ function isRunning(owner: Owner): boolean {
   }
 }
 
-async function readOwner(folder: string): Promise<Owner | null> {
+async function readOwner(folder: string, file = OWNER_FILE): Promise<Owner | null> {
   try {
-    const owner = JSON.parse(await fs.promises.readFile(path.join(folder, OWNER_FILE), "utf8")) as Owner;
+    const owner = JSON.parse(await fs.promises.readFile(path.join(folder, file), "utf8")) as Owner;
     return Number.isInteger(owner.pid) && typeof owner.started === "number" ? owner : null;
   } catch {
     return null;
@@ -195,16 +201,18 @@ export interface CleanupResult {
 }
 
 /**
- * Deletes uploads untouched for STUDIO_UPLOAD_TTL_HOURS (unless being imported), and extraction
- * folders whose owning process is gone, or that are that old and not this process's.
+ * Deletes uploads untouched for STUDIO_UPLOAD_TTL_HOURS unless an import that is alive holds them,
+ * uploads whose importing process is gone, and extraction folders whose owning process is gone,
+ * or that are that old and not this process's.
  */
 export async function removeAbandoned(now = Date.now()): Promise<CleanupResult> {
   const ttlMs = readEnv().STUDIO_UPLOAD_TTL_HOURS * 3_600_000;
   const result: CleanupResult = { uploads: [], extractions: [] };
   for (const id of await fs.promises.readdir(uploadsRoot()).catch(() => [] as string[])) {
-    if (shared.importing.has(id)) continue;
     const folder = path.join(uploadsRoot(), id);
-    if (now - (await lastTouched(folder)) <= ttlMs) continue;
+    const importer = await readOwner(folder, IMPORTING_FILE);
+    const abandoned = importer ? !isRunning(importer) : now - (await lastTouched(folder)) > ttlMs;
+    if (!abandoned) continue;
     await fs.promises.rm(folder, { recursive: true, force: true });
     shared.received.delete(id);
     result.uploads.push(id);

@@ -1,5 +1,5 @@
 "use client";
-/** Follows one server-side import: polls importStatus every 300 ms until it is done or failed. */
+/** Follows one import job: polls importStatus every 300 ms until it is done or failed. */
 import { useEffect } from "react";
 import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -11,7 +11,7 @@ export function ImportJobStatus({ importId }: { importId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const status = useQuery(
-    trpc.datasets.importStatus.queryOptions({ importId }, { refetchInterval: (query) => (query.state.data?.state === "running" ? 300 : false), staleTime: 0 }),
+    trpc.datasets.importStatus.queryOptions({ importId }, { refetchInterval: (query) => (query.state.data?.state === "done" || query.state.data?.state === "failed" ? false : 300), staleTime: 0 }),
   );
   const job = status.data;
 
@@ -21,7 +21,7 @@ export function ImportJobStatus({ importId }: { importId: string }) {
   }, [job?.state, queryClient, trpc]);
 
   if (status.error) return <ErrorMessage title="Could not follow the import" message={status.error.message} testId="import-error" />;
-  if (!job) return <ProgressBar label="Import progress" value={0} max={1} detail="starting…" />;
+  if (!job || job.state === "queued") return <ProgressBar label="Import progress" value={0} max={1} detail={job ? "waiting for a worker…" : "starting…"} />;
 
   // Done means every row is in: show a full bar even when the total was only estimated.
   const max = job.state === "done" ? Math.max(job.totalRows ?? 0, job.rowsRead, 1) : (job.totalRows ?? Math.max(job.rowsRead, 1));
@@ -40,6 +40,11 @@ export function ImportJobStatus({ importId }: { importId: string }) {
         </p>
       )}
       {job.state === "failed" && <ErrorMessage title="The import failed" message={job.error} testId="import-error" />}
+      <p className="text-xs text-slate-500">
+        <Link href={`/jobs/${job.id}`} className="text-indigo-700 hover:underline">
+          This import on the jobs page
+        </Link>
+      </p>
     </div>
   );
 }

@@ -4,10 +4,11 @@
  * a progress bar, then follow the server-side import. Also imports from a path on the server.
  */
 import { useState, type DragEvent, type FormEvent } from "react";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { formatBytes } from "~/components/format";
 import { ErrorMessage, ProgressBar, Section, buttonClass, cx, inputClass, primaryButtonClass } from "~/components/ui";
+import { topLevelEntries, uploadDatasetName } from "~/server/feedback/upload-name";
 import { describeSelection, filesFromDrop, filesFromInput, type UploadFile } from "./collect-files";
 import { newUploadId, uploadFiles, type UploadProgress } from "./upload-files";
 import { ImportJobStatus } from "./import-job-status";
@@ -27,6 +28,7 @@ export function ImportPanel() {
 
 function UploadForm({ onImportStarted }: { onImportStarted: (importId: string | null) => void }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const importUpload = useMutation(trpc.datasets.importUpload.mutationOptions());
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [name, setName] = useState("");
@@ -50,6 +52,13 @@ function UploadForm({ onImportStarted }: { onImportStarted: (importId: string | 
     onImportStarted(null);
     const uploadId = newUploadId();
     try {
+      // A name clash is told before a byte is sent, not after the whole upload.
+      const datasetName = name.trim() || uploadDatasetName(topLevelEntries(files.map((f) => f.path)));
+      const { taken } = await queryClient.fetchQuery({ ...trpc.datasets.nameTaken.queryOptions({ name: datasetName }), staleTime: 0 });
+      if (taken) {
+        setError(`a dataset named "${datasetName}" already exists; choose another name`);
+        return;
+      }
       await uploadFiles(uploadId, files, setProgress);
       const { importId } = await importUpload.mutateAsync({ uploadId, name: name.trim() || undefined });
       onImportStarted(importId);

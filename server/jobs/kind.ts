@@ -22,6 +22,10 @@ export interface JobContext {
   /** Written to the job row at most a few times a second; the last call always lands. */
   progress(progress: JobProgress): void;
   phase(phase: string): Promise<void>;
+  /** Names the dataset the job concerns once it knows it (an import, after creating it). */
+  setDataset(datasetId: number): Promise<void>;
+  /** Queues a follow-up job (an import queues its dataset's index build). */
+  enqueue<Payload>(kind: JobKind<Payload>, payload: Payload): Promise<void>;
 }
 
 export interface RetryPolicy {

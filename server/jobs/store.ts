@@ -110,6 +110,10 @@ export async function setPhase(db: Queryable, id: string, workerId: string, phas
   await db.query(`UPDATE job SET phase = $3, updated_at = now() WHERE id = $1 AND worker_id = $2 AND state = 'running'`, [id, workerId, phase]);
 }
 
+export async function setDataset(db: Queryable, id: string, workerId: string, datasetId: number): Promise<void> {
+  await db.query(`UPDATE job SET dataset_id = $3, updated_at = now() WHERE id = $1 AND worker_id = $2 AND state = 'running'`, [id, workerId, datasetId]);
+}
+
 /** running → an end state, only while this worker still owns the job. */
 export async function finishJob(
   db: Queryable,

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AnyJobKind, JobProgress } from "./kind";
 import { retryDelaySeconds } from "./kind";
 import { JobQueue, type DispatchData } from "./queue";
-import { beat, claimJob, finishJob, requeueJob, setPhase, setProgress, type JobRow } from "./store";
+import { beat, claimJob, finishJob, requeueJob, setDataset, setPhase, setProgress, type JobRow } from "./store";
 
 export interface WorkerOptions {
   /** Jobs of heavy kinds (training) run at most this many at a time. */
@@ -127,6 +127,8 @@ export class JobWorker {
         signal: run.controller.signal,
         progress: progress.call,
         phase: (phase) => setPhase(pool, job.id, this.id, phase),
+        setDataset: (datasetId) => setDataset(pool, job.id, this.id, datasetId),
+        enqueue: async (next, nextPayload) => void (await this.queue.enqueue(next, nextPayload)),
       });
       await progress.flush();
       if (run.reason) throw new Interrupted();

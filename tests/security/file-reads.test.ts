@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { createCaller } from "../../server/api/root";
+import { startTestWorker } from "../jobs/test-worker";
 import { importFromPath } from "../../server/imports";
 import { SAMPLES_DIR } from "../../server/allowed-paths";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
@@ -27,6 +28,7 @@ const SAMPLE = "sec-sentiment";
 
 let db: Database;
 let caller: ReturnType<typeof createCaller>;
+let worker: { stop(): Promise<void> };
 let home: string;
 let outside: string;
 
@@ -38,12 +40,14 @@ beforeAll(async () => {
   vi.stubEnv("STUDIO_IMPORT_ROOTS", "");
   db = connect(inject("databaseUrl"));
   caller = createCaller({ db });
+  worker = await startTestWorker(db);
   await importFromPath(db.pool, path.join(SAMPLES_DIR, "sentiment-reviews"), { name: SAMPLE });
   const rows = fs.readFileSync(path.join(SAMPLES_DIR, "sentiment-reviews/data/train.jsonl"), "utf8");
   const settings = fs.readFileSync(path.join(SAMPLES_DIR, "sentiment-reviews/argilla.yaml"), "utf8");
   await writeFiles(outside, { "export/argilla.yaml": settings, "export/data/train.jsonl": rows, "secret.txt": "hunter2-top-secret" });
 });
 afterAll(async () => {
+  await worker.stop();
   shutdownLongWork();
   await (globalThis as { studioDb?: Database }).studioDb?.close();
   await db.close();

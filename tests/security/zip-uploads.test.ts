@@ -12,6 +12,7 @@ import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { createCaller } from "../../server/api/root";
+import { startTestWorker } from "../jobs/test-worker";
 import { importFromPath } from "../../server/imports";
 import { extractRoot, removeAbandoned, uploadsRoot } from "../../server/uploads";
 import { buildZip, makeTempDir, removeTempDirs, settingsYaml, type ZipEntry } from "../../server/feedback/test-helpers";
@@ -32,11 +33,13 @@ const jsonl = (bytes: number) => Array.from({ length: Math.ceil(bytes / 160) }, 
 
 let db: Database;
 let caller: ReturnType<typeof createCaller>;
+let worker: { stop(): Promise<void> };
 let home: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   db = connect(inject("databaseUrl"));
   caller = createCaller({ db });
+  worker = await startTestWorker(db);
 });
 beforeEach(async () => {
   home = fs.realpathSync(await makeTempDir("studio-home-"));
@@ -45,6 +48,7 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllEnvs());
 afterAll(async () => {
+  await worker.stop();
   await db.close();
   await removeTempDirs();
 });
@@ -126,7 +130,7 @@ describe("uploads", () => {
     expect((await put(uploadId, ["bomb.zip"], new Uint8Array(zip))).status).toBe(200);
     const { importId } = await caller.datasets.importUpload({ uploadId });
     let job = await caller.datasets.importStatus({ importId });
-    while (job.state === "running") {
+    while (job.state === "queued" || job.state === "running") {
       await new Promise((resolve) => setTimeout(resolve, 20));
       job = await caller.datasets.importStatus({ importId });
     }

@@ -2,5 +2,6 @@
 import type { AnyJobKind } from "../kind";
 import { datasetDigestsJob } from "./dataset-digests";
 import { datasetIndexesJob } from "./dataset-indexes";
+import { importJob } from "./import";
 
-export const JOB_KINDS: readonly AnyJobKind[] = [datasetIndexesJob, datasetDigestsJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob];
