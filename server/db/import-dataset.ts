@@ -85,8 +85,9 @@ export async function importDataset(pool: pg.Pool, input: ImportInput): Promise<
     const flush = (b: Batch) =>
       copyRows(client, "COPY record (dataset_id, idx, external_id, fields, metadata, vectors, responses, suggestions, facets) FROM STDIN", b.records)
         .catch((error: Error & { where?: string }) => {
-          // Map "COPY record, line N" back to the row of the export file.
-          const line = /line (\d+)/.exec(error.where ?? "")?.[1];
+          // Map "COPY record, line N" back to the row of the export file (a json error's context
+          // starts with "JSON data, line 1", the line inside the value: not that one).
+          const line = /COPY record, line (\d+)/.exec(error.where ?? "")?.[1];
           const at = line ? b.locations[Number(line) - 1] : undefined;
           throw new ImportError({ file: at ?? input.source, problem: `the database rejected this record: ${error.message}`, cause: error });
         });

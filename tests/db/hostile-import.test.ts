@@ -10,10 +10,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import pg from "pg";
 import { importFromPath } from "../../server/imports";
+import { importDataset } from "../../server/db/import-dataset";
+import { MAX_SETTINGS_BYTES, parseArgillaYaml } from "../../server/feedback/settings";
+import type { FeedbackRecord } from "../../server/feedback/schema";
 import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { ensureDigests } from "../../server/db/record-digest";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
-import { MAX_SETTINGS_BYTES } from "../../server/feedback/settings";
 
 const SCHEMA = `hostile_${process.pid}`;
 const TABLES = ["dataset", "annotator", "record", "record_search", "record_facet", "record_digest"];
@@ -141,6 +143,18 @@ describe("text PostgreSQL cannot store is refused at import, with its line", () 
     const before = await datasetCount();
     await expect(importFromPath(pool, await writeExport({ lines: lines(15, overrides) }), { name: "refused" })).rejects.toThrow(message);
     expect(await datasetCount()).toBe(before);
+  });
+
+  it("a record the database still rejects is named by its own line, not the line inside its JSON value", async () => {
+    // Past the row parser (which refuses it), as a caller of importDataset could hand it over.
+    async function* records() {
+      for (let i = 0; i < 20; i++) {
+        const record: FeedbackRecord = { fields: { text: `record ${i}` }, metadata: i === 14 ? { note: "\u0000" } : {}, externalId: null, responses: [], suggestions: [] };
+        yield { record, file: "data/train.jsonl", line: i + 1 };
+      }
+    }
+    const input = { name: "rejected", source: "export", settings: parseArgillaYaml(YAML), records: records() };
+    await expect(importDataset(pool, input)).rejects.toThrow(/^data\/train\.jsonl line 15: the database rejected this record: /);
   });
 });
 
