@@ -30,6 +30,10 @@ export type SandboxOptions = {
   limits?: SandboxLimits;
   /** Reuse the loaded function across requests (the live preview); see ../sandbox/cache.ts. */
   cache?: boolean;
+  /** CPU time the function may use in this request, all records together (default: ../sandbox SANDBOX_LIMITS). */
+  cpuBudgetMs?: number;
+  /** Aborting stops the function's work for this request at once (e.g. the client went away). */
+  signal?: AbortSignal;
 };
 
 /** What a task accepts from a formatting function. */
@@ -81,6 +85,8 @@ export async function functionTask<T, S extends Sample>(
     limits: options.sandbox?.limits,
     functionName: func.function_name,
     cache: options.sandbox?.cache,
+    cpuBudgetMs: options.sandbox?.cpuBudgetMs,
+    signal: options.sandbox?.signal,
   });
   /** Results of prefetched records, taken (and forgotten) by format(). */
   const prefetched = new Map<StoredRecord, CallOutcome>();
