@@ -2,9 +2,10 @@
  * `npm start`: the studio on http://localhost:3000. Starts the embedded PostgreSQL unless
  * DATABASE_URL is set, applies migrations, imports the shipped samples into an empty database,
  * builds the web app when its sources changed, and serves it on HOST (loopback unless a person
- * opens it). Ctrl-C stops everything cleanly. `--dev` serves with hot reload instead.
+ * opens it), beside one job worker (`studio worker`) in its own process, restarted if it crashes.
+ * Ctrl-C stops everything cleanly. `--dev` serves with hot reload instead.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensurePrismaClient } from "./prisma-client";
@@ -47,14 +48,9 @@ async function main() {
   console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
   await importSamplesIfEmpty(db, (line) => console.log(line));
-  // In the background: the datasets are browsable meanwhile, only unindexed.
-  const { ensureDatasetIndexes } = await import("../server/db/dataset-indexes");
-  const { ensureDigests } = await import("../server/db/record-digest");
-  void ensureDatasetIndexes(db.bulk, (line) => console.log(line))
-    .catch((error) => console.error(`dataset indexes: ${(error as Error).message}`))
-    .then(() => ensureDigests(db.bulk, (line) => console.log(line)))
-    .catch((error) => console.error(`record digests: ${(error as Error).message}`));
   if (!dev) buildIfStale();
+  // Index builds and digests that datasets lack are queued by the worker when it starts.
+  const worker = superviseWorker(db.url);
 
   const port = String(env.PORT);
   const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-H", env.HOST, "-p", port], {
@@ -70,12 +66,54 @@ async function main() {
     if (stopping) return;
     stopping = true;
     next.kill("SIGTERM");
+    await worker.stop();
     await db.close();
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   next.on("exit", (code) => void stop(code ?? 0));
+}
+
+/**
+ * The job worker as a child process: a crash is logged and the worker started again after a
+ * pause that doubles while it keeps crashing (1 s to 30 s). Its running jobs are noticed by the
+ * next worker's reaper. stop(): SIGTERM (running jobs are queued again), SIGKILL after 15 s.
+ */
+function superviseWorker(databaseUrl: string): { stop(): Promise<void> } {
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let pauseMs = 1000;
+  const start = () => {
+    const startedAt = Date.now();
+    // `--import tsx` runs the CLI in this one child, so signals reach the worker itself.
+    child = spawn(process.execPath, ["--import", "tsx", path.join(root, "cli", "main.ts"), "worker"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    child.on("exit", (code, signal) => {
+      child = null;
+      if (stopping) return;
+      if (Date.now() - startedAt > 60_000) pauseMs = 1000;
+      console.error(`The job worker stopped (${signal ?? `exit code ${code}`}); starting it again in ${pauseMs / 1000} s`);
+      setTimeout(start, pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 30_000);
+    });
+  };
+  start();
+  return {
+    stop: async () => {
+      stopping = true;
+      const running = child;
+      if (!running) return;
+      const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+      running.kill("SIGTERM");
+      const timer = setTimeout(() => running.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 main().catch((error) => {
