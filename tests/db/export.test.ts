@@ -12,6 +12,7 @@ import { importFromPath } from "../../server/imports";
 import { prepareDataset } from "../../server/prepare-dataset";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
+import { longWorkStats, shutdownLongWork } from "../../server/long-work/pool";
 
 const U1 = "11111111-1111-4111-8111-111111111111";
 const YAML = `allow_extra_metadata: true
@@ -65,6 +66,7 @@ beforeAll(async () => {
   await importFromPath(db.pool, dir, { name: DATASET });
 });
 afterAll(async () => {
+  shutdownLongWork();
   await (globalThis as { studioDb?: Database }).studioDb?.close();
   if (previousUrl === undefined) delete process.env.DATABASE_URL;
   else process.env.DATABASE_URL = previousUrl;
@@ -92,6 +94,13 @@ describe("GET /api/export", () => {
     const all = await download(href({}));
     expect(all.status).toBe(200);
     expect(all.rows.map((r) => r.text)).toEqual(Array.from({ length: 10 }, (_, i) => `question ${i}?`));
+  });
+
+  it("prepares in a long-work thread, off the event loop", async () => {
+    const started = longWorkStats.started;
+    shutdownLongWork(); // the next export starts a thread of its own
+    expect((await download(href({ maxRecords: 2 }))).rows).toHaveLength(2);
+    expect(longWorkStats.started).toBe(started + 1);
   });
 
   it("applies max records", async () => {
