@@ -36,7 +36,7 @@
  *   A disposed sandbox's memory is returned to the system: its worker collects it (sandbox-worker.ts).
  * - Sharing the workers: each request (a sandbox handle) may run the function for `cpuBudgetMs` in
  *   all; after that the rest of its records get an error naming the budget and the record reached.
- *   A worker runs requests in time slices of SLICE_MS, round robin (remote-sandbox.ts), so a short
+ *   A worker runs requests in time slices (50 ms, worker-pool.ts), round robin, so a short
  *   request is served while a long one runs. A large batch (prepare) is split between two copies of
  *   the function in two workers; each copy has its own top-level state then. An AbortSignal stops
  *   a request's work at once, interrupting the record that is running.

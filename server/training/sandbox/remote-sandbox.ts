@@ -10,7 +10,7 @@ import type { VmLimits } from "./driver-vm";
 import type { FormattingResult } from "./index";
 import { fromErrorData, type CallOutcomeData } from "./protocol";
 import type { PreparedSource } from "./source";
-import { pickWorker, WorkerLost, type SandboxWorker } from "./worker-pool";
+import { pickWorker, sandboxSliceMs, WorkerLost, type SandboxWorker } from "./worker-pool";
 
 export interface SandboxSpec {
   prepared: PreparedSource;
@@ -42,13 +42,6 @@ export interface CallOptions {
 /** Worker losses a single request survives by retrying elsewhere before it gives up. */
 const MAX_RETRIES = 2;
 
-/**
- * The scheduling quantum: a worker runs one request's records for about this long, then the
- * requests queued behind it get their turn (the worker's queue is first come, first served, and an
- * unfinished request queues again at the back: round robin). A single record can still take up to
- * its own time limit.
- */
-export const SLICE_MS = 50;
 /** Records sent per slice request (the rest are sent again with the next slice). */
 const MAX_SLICE_RECORDS = 512;
 
@@ -121,7 +114,9 @@ export class RemoteSandbox {
             samples: slice.map((i) => samples[i]!),
             recordLabels: slice.map((i) => inputs[i]!.recordLabel),
             stopAtFirstError: options.stopAtFirstError ?? false,
-            sliceMs: budget ? Math.max(1, Math.min(SLICE_MS, budget.limitMs - budget.spentMs)) : SLICE_MS,
+            // A worker's queue is first come, first served, and an unfinished request queues again
+            // at the back: round robin between requests, a time slice each.
+            sliceMs: budget ? Math.max(1, Math.min(sandboxSliceMs(), budget.limitMs - budget.spentMs)) : sandboxSliceMs(),
           },
           signal,
         );

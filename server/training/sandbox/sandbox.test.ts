@@ -300,14 +300,16 @@ describe("hostile functions are contained and the sandbox keeps serving", () => 
   it("says so when the engine crashes again before its replacement is ready, then recovers", async () => {
     // A worker with the main thread's stack size, where V8's stack overflows inside the wasm
     // before QuickJS's own check trips: the engine instance is dropped and the spare one takes over.
+    // A long time slice keeps the three records in one synchronous run of the worker, however
+    // slow the machine is at the moment.
     await shutdownSandboxWorkers();
-    configureSandboxWorkers({ stackSizeMb: 1 });
+    configureSandboxWorkers({ stackSizeMb: 1, sliceMs: 60_000 });
     onTestFinished(async () => {
       await shutdownSandboxWorkers();
-      configureSandboxWorkers({ stackSizeMb: 4 });
+      configureSandboxWorkers({ stackSizeMb: 4, sliceMs: 50 });
     });
     const sandbox = await sandboxFor("(s) => s.evil ? eval('('.repeat(1e5) + '1' + ')'.repeat(1e5)) : s.n");
-    // One batch runs synchronously in the worker, so the spare engine cannot be refilled within it.
+    // One slice runs synchronously in the worker, so the spare engine cannot be refilled within it.
     const [first, second, waiting] = await sandbox.callMany([
       { sample: { evil: true }, recordLabel: "record 1" },
       { sample: { evil: true }, recordLabel: "record 2" }, // uses the spare engine

@@ -35,6 +35,12 @@ export interface SandboxWorkerOptions {
    * first, so deep recursion is an ordinary "maximum call stack size" error, not an engine crash.
    */
   stackSizeMb: number;
+  /**
+   * The scheduling quantum: a worker runs one request's records for about this long, then the
+   * requests queued behind it get their turn (remote-sandbox.ts). A single record can still take
+   * up to its own time limit.
+   */
+  sliceMs: number;
 }
 
 const options: SandboxWorkerOptions = {
@@ -42,6 +48,7 @@ const options: SandboxWorkerOptions = {
   backstopMarginMs: 2000,
   watchdogIntervalMs: 50,
   stackSizeMb: 4,
+  sliceMs: 50,
 };
 
 /**
@@ -267,6 +274,11 @@ export function pickWorker(avoid?: SandboxWorker): SandboxWorker | undefined {
 /** How many worker threads the pool may run. */
 export function sandboxPoolSize(): number {
   return options.poolSize;
+}
+
+/** The time slice of a call request (see SandboxWorkerOptions.sliceMs). */
+export function sandboxSliceMs(): number {
+  return options.sliceMs;
 }
 
 function abortReason(signal: AbortSignal): Error {
