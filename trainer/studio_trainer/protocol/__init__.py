@@ -1,0 +1,108 @@
+"""The worker's stdout protocol: one JSON object per line, nothing else.
+
+`install()` runs first in every entry point. It duplicates file descriptor 1 into a private writer that
+only this module uses, then points fd 1 and `sys.stdout` at stderr, so a stray `print`, a library's
+progress printer or a C extension writing to fd 1 lands in the job's log (stderr), never in the protocol.
+The event kinds and their fields are defined once in `events.schema.json` beside this file; the
+TypeScript side reads the same schema and the transcripts in `examples/`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import math
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+SCHEMA_PATH = Path(__file__).with_name("events.schema.json")
+EXAMPLES_DIR = Path(__file__).with_name("examples")
+
+_writer: io.TextIOBase | None = None
+_lock = threading.Lock()
+
+
+def install() -> None:
+    """Reserve the real stdout for protocol lines; everything else written to fd 1 goes to stderr."""
+    global _writer
+    if _writer is not None:
+        return
+    sys.stdout.flush()
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    _writer = os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1, closefd=True)
+    sys.stdout = sys.stderr
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def finite_numbers(values: dict[str, Any]) -> dict[str, float]:
+    """The numeric entries of a log dict; NaN/inf and non-numbers cannot travel as JSON numbers."""
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        if isinstance(value, bool):
+            continue
+        if hasattr(value, "item") and callable(value.item):  # numpy / torch scalars
+            try:
+                value = value.item()
+            except (ValueError, RuntimeError):
+                continue
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            out[str(key)] = value
+    return out
+
+
+def emit(event: str, **fields: Any) -> dict[str, Any]:
+    """Write one event line and flush it. Returns the object written (tests use it)."""
+    message = {"event": event, "time": now(), **fields}
+    line = json.dumps(message, ensure_ascii=False, allow_nan=False)
+    with _lock:
+        if _writer is None:
+            # Not installed (library use, unit tests): write to the real stdout.
+            sys.__stdout__.write(line + "\n")
+            sys.__stdout__.flush()
+        else:
+            _writer.write(line + "\n")
+            _writer.flush()
+    return message
+
+
+def memory() -> dict[str, float]:
+    """Resident set size of this process and, on CUDA, the memory torch holds (both in MiB)."""
+    out: dict[str, float] = {}
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+        out["rss_mb"] = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except (OSError, ValueError, IndexError):
+        try:
+            import resource
+
+            out["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        except Exception:  # pragma: no cover - platform without either
+            pass
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        out["gpu_mb"] = round(torch.cuda.memory_allocated() / 2**20, 1)
+    return out
+
+
+def progress(step: int, max_steps: int, epoch: float | None) -> dict[str, Any]:
+    return emit("progress", step=int(step), max_steps=int(max_steps), epoch=None if epoch is None else float(epoch), **memory())
+
+
+def metrics(step: int, values: dict[str, Any], split: str) -> dict[str, Any] | None:
+    numbers = finite_numbers(values)
+    if not numbers:
+        return None
+    return emit("metrics", step=int(step), values=numbers, split=split)
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

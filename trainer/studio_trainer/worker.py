@@ -1,0 +1,119 @@
+"""`python -m studio_trainer --job job.json`: load the job, run its runner, report through the protocol.
+
+Exit status: 0 when the run succeeded or was cancelled (SIGTERM), 2 when job.json, the config or the
+prepared data is invalid (nothing was trained), 1 when training failed. The last stdout line is `done`
+or `error`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import traceback
+from pathlib import Path
+
+from . import __version__, cancel, devices, protocol, registry
+from .errors import StudioTrainerError
+from .job import Job, load_job
+
+_LIBRARIES = (
+    "torch",
+    "transformers",
+    "trl",
+    "setfit",
+    "sentence-transformers",
+    "peft",
+    "spacy",
+    "datasets",
+    "accelerate",
+    "tokenizers",
+    "scikit-learn",
+)
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "studio_trainer": __version__}
+    for name in _LIBRARIES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def relative(job: Job, path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(job.output_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def report_error(error: BaseException) -> None:
+    kind = error.kind if isinstance(error, StudioTrainerError) else "training"
+    trace = None if isinstance(error, StudioTrainerError) else traceback.format_exc()
+    if trace:
+        print(trace, flush=True)  # the log (stderr) keeps it too
+    protocol.emit("error", message=str(error) or type(error).__name__, kind=kind, traceback=trace)
+
+
+def run_job(job_path: str) -> int:
+    protocol.install()
+    cancel.install()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        job = load_job(job_path)
+        runner = registry.runner_for(job)
+        config = runner.parse_config(job)
+    except StudioTrainerError as error:
+        report_error(error)
+        return 2
+    except Exception as error:  # an import failure of a framework, say
+        report_error(error)
+        return 1
+    try:
+        device = devices.detect()
+        job.output_dir.mkdir(parents=True, exist_ok=True)
+        from .checkpoints import last_checkpoint
+
+        resumed = last_checkpoint(job) if job.resume_from_checkpoint else None
+        protocol.emit(
+            "started",
+            job_id=job.job_id,
+            framework=job.framework,
+            task=job.task,
+            device=device.label,
+            precision=device.precision,
+            resumed_from=resumed.name if resumed else None,
+            versions=versions(),
+        )
+        result = runner.train(job, config, device)
+    except StudioTrainerError as error:
+        report_error(error)
+        return 2 if error.kind != "training" else 1
+    except Exception as error:
+        report_error(error)
+        return 1
+    protocol.emit(
+        "done",
+        status=result.status,
+        metrics=protocol.finite_numbers(result.metrics),
+        model_dir=relative(job, result.model_dir),
+        step=int(result.step),
+    )
+    return 0
+
+
+def validate_job(job_path: str) -> int:
+    """Check job.json, the (framework, task) pair and the config without training: one line, exit 0 or 2."""
+    protocol.install()
+    try:
+        job = load_job(job_path)
+        registry.runner_for(job).parse_config(job)
+    except StudioTrainerError as error:
+        report_error(error)
+        return 2
+    protocol.emit("done", status="succeeded", metrics={}, model_dir=None)
+    return 0

