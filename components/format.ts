@@ -32,6 +32,11 @@ export function shortUserId(userId: string | null): string {
   return userId ? userId.slice(0, 8) : "no user id";
 }
 
+/** Records are numbered from 1 on screen; `index` (0-based) stays their key in URLs and the API. */
+export function recordNumber(index: number): number {
+  return index + 1;
+}
+
 /** Dataset names may hold spaces or slashes: one path segment, always encoded. */
 export function datasetHref(name: string): string {
   return `/datasets/${encodeURIComponent(name)}`;

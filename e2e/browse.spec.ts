@@ -17,7 +17,8 @@ const datasetPath = `/datasets/${DATASET}`;
 
 async function rowIndices(page: Page): Promise<number[]> {
   const texts = await page.getByTestId("row-index").allTextContents();
-  return texts.map((t) => Number(t.replace("#", "")));
+  // Rows show record numbers from 1; the tests speak of 0-based indices, as the URLs do.
+  return texts.map((t) => Number(t.replace("#", "")) - 1);
 }
 
 /** Waits until the list shows exactly these records (the count and rows update asynchronously). */
@@ -104,11 +105,11 @@ test("(c) opens a record: fields, responses, suggestion, agreement; j / k walk t
   // In the list, j moves the highlight (records 0, 2, 4) and Enter opens the highlighted record.
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   for (let i = 0; i < 3; i++) await page.keyboard.press("j");
-  await expect(page.locator("[data-testid=record-row][data-highlighted]")).toContainText("#4");
+  await expect(page.locator("[data-testid=record-row][data-highlighted]")).toContainText("#5");
   await page.keyboard.press("Enter");
 
   await expect(page).toHaveURL(new RegExp(`${datasetPath}/records/4\\?filter=`));
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Record 4");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Record 5");
 
   const fields = page.getByRole("region", { name: "Fields" });
   await expect(fields.locator("strong")).toHaveText("Customer 4"); // Markdown field rendered
@@ -134,17 +135,17 @@ test("(c) opens a record: fields, responses, suggestion, agreement; j / k walk t
   // j / k follow the filtered order 0, 2, 4, 6, 9.
   const index = page.getByTestId("record-index");
   await page.keyboard.press("j");
-  await expect(index).toHaveText("6");
+  await expect(index).toHaveText("7");
   await page.keyboard.press("j");
-  await expect(index).toHaveText("9");
+  await expect(index).toHaveText("10");
   await expect(page.getByRole("button", { name: /Next/ })).toBeDisabled();
   await page.keyboard.press("k");
-  await expect(index).toHaveText("6");
+  await expect(index).toHaveText("7");
   await page.keyboard.press("k");
   await page.keyboard.press("k");
-  await expect(index).toHaveText("2");
+  await expect(index).toHaveText("3");
   await page.keyboard.press("k");
-  await expect(index).toHaveText("0");
+  await expect(index).toHaveText("1");
   await expect(page).toHaveURL(/\/records\/0\?filter=/);
   // Record 0 also has a discarded response.
   await expect(page.getByRole("list", { name: "Annotators" })).toContainText("ccccccccdiscarded");

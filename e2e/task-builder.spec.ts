@@ -63,7 +63,8 @@ const unanimous = firstUnanimousRecord();
 const builderPath = `/datasets/${DATASET}/train`;
 
 function record(page: Page, index: number): Locator {
-  return page.getByRole("article", { name: `Record #${index}`, exact: true });
+  // Records are numbered from 1 on screen.
+  return page.getByRole("article", { name: `Record #${index + 1}`, exact: true });
 }
 
 async function formattedRows(page: Page, index: number): Promise<unknown> {

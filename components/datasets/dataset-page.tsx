@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { ErrorMessage, Loading } from "~/components/ui";
 import { RecordsBrowser } from "~/components/records/records-browser";
+import { AnnotatorLegend } from "./annotator-legend";
 import { DatasetHeader } from "./dataset-header";
 import { SettingsPanel } from "./settings-panel";
 
@@ -15,7 +16,10 @@ export function DatasetPage({ name }: { name: string }) {
   return (
     <div className="space-y-5">
       <DatasetHeader dataset={dataset.data} />
-      <SettingsPanel settings={dataset.data.settings} />
+      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <SettingsPanel settings={dataset.data.settings} />
+        <AnnotatorLegend annotators={dataset.data.annotators} />
+      </div>
       <RecordsBrowser dataset={dataset.data} />
     </div>
   );

@@ -3,7 +3,7 @@
 import type { DatasetSettings, QuestionSettings, Suggestion } from "~/server/feedback/schema";
 import { questionAgreement } from "~/components/agreement";
 import { AgreementBadge, StatusBadge } from "~/components/badges";
-import { shortUserId } from "~/components/format";
+import { formatCount, shortUserId } from "~/components/format";
 import { Markdown } from "~/components/markdown";
 import { QUESTION_TYPE_NAMES } from "~/components/datasets/settings-panel";
 import type { BrowsedRecord } from "~/components/types";
@@ -16,7 +16,7 @@ export function RecordDetail({ settings, record }: { settings: DatasetSettings; 
     <div className="grid items-start gap-4 lg:grid-cols-2">
       <div className="space-y-4">
         <FieldsSection settings={settings} record={record} />
-        <MetadataSection record={record} />
+        <MetadataSection settings={settings} record={record} />
       </div>
       <ResponsesSection settings={settings} record={record} />
     </div>
@@ -53,7 +53,7 @@ function FieldsSection({ settings, record }: { settings: DatasetSettings; record
 function ResponsesSection({ settings, record }: { settings: DatasetSettings; record: BrowsedRecord }) {
   const suggestions = new Map(record.suggestions.map((s) => [s.question, s]));
   return (
-    <Section id="responses" title="Responses" actions={<span className="text-xs text-slate-500">{record.responses.length} annotator(s)</span>}>
+    <Section id="responses" title="Responses" actions={<span className="text-xs text-slate-500">{formatCount(record.responses.length, "annotator")}</span>}>
       {record.responses.length > 0 ? (
         <ul aria-label="Annotators" className="mb-4 flex flex-wrap gap-2">
           {record.responses.map((response) => (
@@ -148,7 +148,9 @@ function SuggestionRow({ question, suggestion, fieldText }: { question: Question
   );
 }
 
-function MetadataSection({ record }: { record: BrowsedRecord }) {
+/** Each value under its property's title (as the filters show it), the key beside it when they differ. */
+function MetadataSection({ settings, record }: { settings: DatasetSettings; record: BrowsedRecord }) {
+  const titles = new Map((settings.metadata_properties ?? []).map((property) => [property.name, property.title || property.name]));
   const entries = Object.entries(record.metadata);
   return (
     <Section id="metadata" title="Metadata">
@@ -159,8 +161,9 @@ function MetadataSection({ record }: { record: BrowsedRecord }) {
           <tbody className="divide-y divide-slate-100">
             {entries.map(([key, value]) => (
               <tr key={key}>
-                <th scope="row" className="w-1/3 py-1 pr-3 text-left font-mono text-xs font-normal text-slate-500">
-                  {key}
+                <th scope="row" className="w-1/3 py-1 pr-3 text-left text-xs font-normal text-slate-600">
+                  {titles.get(key) ?? key}
+                  {titles.get(key) !== undefined && titles.get(key) !== key && <span className="ml-1.5 font-mono text-slate-400">{key}</span>}
                 </th>
                 <td className="break-all py-1 font-mono text-xs text-slate-800">{formatMetadataValue(value)}</td>
               </tr>

@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import type { DatasetSettings } from "~/server/feedback/schema";
 import { AgreementBadge, StatusBadge } from "~/components/badges";
-import { recordHref } from "~/components/format";
+import { recordHref, recordNumber } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import type { BrowsedRecord } from "~/components/types";
 import { Chip, EmptyState, ErrorMessage, Loading, buttonClass, cx } from "~/components/ui";
@@ -108,7 +108,7 @@ function RecordRow({ record, settings, href, sortBy, highlighted, linkRef }: { r
         highlighted && "bg-indigo-50 shadow-[inset_3px_0_0_0_var(--color-indigo-600)]",
       )}
     >
-      <span data-testid="row-index" className="font-mono text-xs leading-5 text-slate-500">#{record.index}</span>
+      <span data-testid="row-index" className="font-mono text-xs leading-5 text-slate-500">#{recordNumber(record.index)}</span>
       <span className="min-w-0">
         <span className="line-clamp-2 break-words text-slate-800">{summary.preview || <em className="text-slate-400">empty</em>}</span>
         {sortBy !== "index" && (

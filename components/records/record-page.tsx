@@ -10,7 +10,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { Breadcrumb } from "~/components/datasets/dataset-header";
-import { datasetHref } from "~/components/format";
+import { datasetHref, recordNumber } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { ErrorMessage, Loading, buttonClass } from "~/components/ui";
 import { RecordDetail } from "./record-detail";
@@ -37,11 +37,11 @@ export function RecordWalker({ name, children }: { name: string; children: React
   return (
     <div className="space-y-4">
       <header className="space-y-2">
-        <Breadcrumb items={[{ label: "Datasets", href: "/" }, { label: name, href: listHref }, { label: `Record ${index}` }]} />
+        <Breadcrumb items={[{ label: "Datasets", href: "/" }, { label: name, href: listHref }, { label: `Record ${recordNumber(index)}` }]} />
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <h1 className="text-xl font-semibold text-slate-900">
-              Record <span data-testid="record-index">{index}</span>
+              Record <span data-testid="record-index">{recordNumber(index)}</span>
             </h1>
             <p className="text-xs text-slate-500">
               {record.data?.externalId && (

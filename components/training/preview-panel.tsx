@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
-import { recordHref, shortUserId } from "~/components/format";
+import { recordHref, recordNumber, shortUserId } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { Chip, cx, ErrorMessage, type ChipTone } from "~/components/ui";
 import type { Framework, PreviewView, TaskJson } from "./builder-state";
@@ -162,7 +162,7 @@ const RecordCard = memo(function RecordCard({
   const state = result?.error !== undefined ? "error" : result?.dropped ? "dropped" : result?.rows.length ? "rows" : "empty";
   return (
     <article
-      aria-label={`Record #${record.index}`}
+      aria-label={`Record #${recordNumber(record.index)}`}
       data-testid="preview-record"
       data-index={record.index}
       data-state={state}
@@ -174,7 +174,7 @@ const RecordCard = memo(function RecordCard({
       <div className="min-w-0">
         <div className="mb-2 flex items-center gap-2">
           <Link href={recordHref(dataset, record.index)} className="font-mono text-xs font-semibold text-indigo-700 hover:underline" title="Open in the records browser">
-            #{record.index}
+            #{recordNumber(record.index)}
           </Link>
           {record.externalId && <span className="truncate font-mono text-[11px] text-slate-400">{record.externalId}</span>}
         </div>
