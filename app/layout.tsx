@@ -15,7 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <Providers>
           <header className="border-b border-slate-200 bg-white">
-            <nav className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
+            <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
               <Link href="/" className="font-semibold text-indigo-700">
                 Feedback Studio
               </Link>

@@ -65,6 +65,31 @@ test("(a) uploads a .zip export with upload and import progress, then lists the 
   await expect(page).toHaveURL(datasetPath);
   await expect(page.getByRole("heading", { level: 1, name: DATASET })).toBeVisible();
   await expectRecords(page, "10 records", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+  // The import ran as a job on the worker: the jobs page (linked from the header) shows it done,
+  // and the index build it queued after it.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Jobs" }).click();
+  await expect(page).toHaveURL(/\/jobs$/);
+  const jobs = page.getByTestId("job-row").filter({ has: page.getByRole("link", { name: DATASET, exact: true }) });
+  await expect(jobs.filter({ hasText: "Import" })).toContainText("succeeded");
+  await expect(jobs.filter({ hasText: "Import" })).toContainText("10 / 10 rows");
+  await expect(jobs.filter({ hasText: "Search and filter indexes" })).toContainText("succeeded");
+  await jobs.filter({ hasText: "Import" }).getByRole("link", { name: "Import" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Import" })).toBeVisible();
+  await expect(page.getByText("1 of 1")).toBeVisible();
+});
+
+test("(a2) a name already taken is refused before the upload sends a byte", async ({ page }) => {
+  await openHome(page);
+  let uploads = 0;
+  page.on("request", (request) => {
+    if (request.url().includes("/api/uploads/")) uploads++;
+  });
+  await page.getByLabel("Choose .zip file").setInputFiles({ name: "reviews.zip", mimeType: "application/zip", buffer: reviewsExportZip() });
+  await page.getByLabel("Dataset name (optional)").fill(DATASET);
+  await page.getByRole("button", { name: "Upload and import" }).click();
+  await expect(page.getByTestId("import-error")).toContainText(`a dataset named "${DATASET}" already exists`);
+  expect(uploads).toBe(0);
 });
 
 test("(b) filters by annotator, response status and search; the count and rows follow", async ({ page }) => {
