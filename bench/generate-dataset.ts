@@ -5,7 +5,7 @@
  *   npx tsx bench/generate-dataset.ts --kind classification|dolly --records N \
  *     --format jsonl|parquet --out DIR [--seed S] [--annotators 3] [--row-group 50000]
  *
- * Kinds (bench/lib/synthetic.ts):
+ * Kinds (bench/synthetic.ts):
  * - classification: field `text`; label_selection `label` over 6 topics; metadata `source` (terms)
  *   and `length` (integer); ~30% of records carry a model suggestion.
  * - dolly: fields `instruction`, `context` (optional, often null), `response`; text question
@@ -18,8 +18,8 @@
  * Prints one summary line: kind, format, records, bytes, seconds, peak RSS.
  */
 import path from "node:path";
-import { writeExport, type ExportFormat } from "./lib/export-writer";
-import { SYNTHETIC_KINDS, type SyntheticKind } from "./lib/synthetic";
+import { writeExport, type ExportFormat } from "../scripts/argilla-export/export-writer";
+import { SYNTHETIC_KINDS, type SyntheticKind } from "./synthetic";
 
 const USAGE =
   "usage: npx tsx bench/generate-dataset.ts --kind classification|dolly --records N --format jsonl|parquet --out DIR [--seed S] [--annotators 3] [--row-group 50000] [--quiet]";

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Database } from "../server/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../server/db/embedded";
 import { applyMigrations } from "../server/db/migrate";
-import { ensurePrismaClient } from "../scripts/prisma-client";
+import { ensurePrismaClient } from "../server/db/prisma-client";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const DATA_DIR = path.join(ROOT, "bench", ".data");

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ensurePrismaClient } from "../scripts/prisma-client";
+import { ensurePrismaClient } from "../server/db/prisma-client";
 import { progressBar } from "./progress";
 import { commands as trainingCommands } from "./prepare";
 

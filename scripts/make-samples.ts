@@ -5,21 +5,21 @@
  *
  *   npx tsx scripts/make-samples.ts [--out samples]
  *
- * The export format itself (YAML emitter, row layout, writer) lives in bench/lib and is shared
+ * The export format itself (YAML emitter, row layout, writer) lives in scripts/argilla-export and is shared
  * with bench/generate-dataset.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { altFrom, assemble, drawStatus, planVotes, stableUsers, type VotePlan } from "../bench/lib/annotate";
+import { altFrom, assemble, drawStatus, planVotes, stableUsers, type VotePlan } from "./argilla-export/annotate";
 import {
   datasetConfig, floatProperty, integerProperty, labelQuestion, multiLabelQuestion, optionValues, rankingQuestion,
   ratingQuestion, termsProperty, textField, textQuestion, validateRecord,
   type AnswerValue, type DatasetConfig, type ExportRecord, type ExportResponse, type ExportSuggestion,
   type QuestionConfig, type RankingAnswer, type ResponseStatus,
-} from "../bench/lib/export-format";
-import { writeExport } from "../bench/lib/export-writer";
-import { Rng } from "../bench/lib/prng";
-import { pyFloat } from "../bench/lib/pyjson";
+} from "./argilla-export/export-format";
+import { writeExport } from "./argilla-export/export-writer";
+import { Rng } from "./argilla-export/prng";
+import { pyFloat } from "./argilla-export/pyjson";
 
 interface Sample {
   name: string;

@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrismaClient } from "./prisma-client";
+import { ensurePrismaClient } from "../server/db/prisma-client";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrismaClient } from "./prisma-client";
+import { ensurePrismaClient } from "../server/db/prisma-client";
 
 const root = path.resolve(__dirname, "..");
 ensurePrismaClient(root);

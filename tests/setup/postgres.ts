@@ -9,7 +9,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded";
 import { applyMigrations } from "../../server/db/migrate";
-import { ensurePrismaClient } from "../../scripts/prisma-client";
+import { ensurePrismaClient } from "../../server/db/prisma-client";
 
 let embedded: EmbeddedDatabase | null = null;
 let home: string | null = null;

@@ -5,12 +5,12 @@
  * - dolly: instruction / context (optional) / response fields, a text question with the curated
  *   response and a 1-5 quality rating (SFT benchmarks).
  */
-import { altFrom, assemble, drawPlan, drawStatus, planVotes, stableUsers } from "./annotate";
+import { altFrom, assemble, drawPlan, drawStatus, planVotes, stableUsers } from "../scripts/argilla-export/annotate";
 import {
   datasetConfig, integerProperty, labelQuestion, ratingQuestion, termsProperty, textField, textQuestion,
   type AnswerValue, type DatasetConfig, type ExportRecord, type ResponseStatus, type ExportSuggestion,
-} from "./export-format";
-import { Rng } from "./prng";
+} from "../scripts/argilla-export/export-format";
+import { Rng } from "../scripts/argilla-export/prng";
 
 export interface SyntheticOptions {
   records: number;

@@ -195,7 +195,7 @@ async function writeParquet(file: string, config: DatasetConfig, rows: Iterable<
     writer: fileWriter(file),
     schema: parquetSchema(config),
     kvMetadata: [{ key: "huggingface", value: pyJsonDumps({ info: { features: huggingfaceFeatures(config) } }) }],
-    createdBy: "feedback-studio bench/lib/export-writer",
+    createdBy: "feedback-studio scripts/argilla-export/export-writer",
   });
   // min/max statistics on long free-text columns cost ~20% of the encoding time and help no reader
   const freeText = new Set<string>([...config.fields.map((f) => f.name), "metadata"]);

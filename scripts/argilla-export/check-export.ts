@@ -4,7 +4,7 @@
  * of data/train.parquet (read with hyparquet): column order, response list shapes per question
  * type, suggestion metadata, Python-formatted metadata JSON. Prints a summary; exits 1 on errors.
  *
- *   npx tsx bench/lib/check-export.ts DIR [DIR ...] [--rows N]
+ *   npx tsx scripts/argilla-export/check-export.ts DIR [DIR ...] [--rows N]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -218,7 +218,7 @@ async function main() {
     else if (fs.statSync(args[i]).isDirectory()) dirs.push(args[i]);
   }
   if (!dirs.length) {
-    console.error("usage: npx tsx bench/lib/check-export.ts DIR [DIR ...] [--rows N]");
+    console.error("usage: npx tsx scripts/argilla-export/check-export.ts DIR [DIR ...] [--rows N]");
     process.exit(2);
   }
   let failed = false;
