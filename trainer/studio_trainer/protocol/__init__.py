@@ -61,6 +61,12 @@ def finite_numbers(values: dict[str, Any]) -> dict[str, float]:
 def emit(event: str, **fields: Any) -> dict[str, Any]:
     """Write one event line and flush it. Returns the object written (tests use it)."""
     message = {"event": event, "time": now(), **fields}
+    write_line(message)
+    return message
+
+
+def write_line(message: dict[str, Any]) -> None:
+    """One JSON object on the protocol stream (events; the predict server's answers)."""
     line = json.dumps(message, ensure_ascii=False, allow_nan=False)
     with _lock:
         if _writer is None:
@@ -70,7 +76,6 @@ def emit(event: str, **fields: Any) -> dict[str, Any]:
         else:
             _writer.write(line + "\n")
             _writer.flush()
-    return message
 
 
 def memory() -> dict[str, float]:

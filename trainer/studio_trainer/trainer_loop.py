@@ -1,0 +1,46 @@
+"""The part every transformers-Trainer runner shares: callbacks, evaluation before training, resume, cancel."""
+
+from __future__ import annotations
+
+from . import protocol
+from .callbacks import ProtocolCallback
+from .checkpoints import last_checkpoint
+
+
+def attach(trainer, job, metric_prefix: str = "") -> ProtocolCallback:
+    """Replace the stdout printer with the protocol callback (the printer would only add noise to the log)."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+    trainer.remove_callback(PrinterCallback)
+    trainer.remove_callback(ProgressCallback)
+    callback = ProtocolCallback(job.output_dir, metric_prefix)
+    trainer.add_callback(callback)
+    return callback
+
+
+def run(trainer, job, callback: ProtocolCallback, evaluate_before: bool = False) -> bool:
+    """Train (resuming from the last checkpoint when the job asks); False when SIGTERM stopped it."""
+    resume = last_checkpoint(job) if job.resume_from_checkpoint else None
+    if evaluate_before and trainer.eval_dataset is not None and resume is None:
+        protocol.emit("phase", phase="evaluating")
+        trainer.evaluate()  # reported by on_log as step-0 eval metrics
+    protocol.emit("phase", phase="training")
+    trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    return not callback.cancelled
+
+
+def final_evaluation(trainer, callback: ProtocolCallback) -> dict[str, float]:
+    """trainer.evaluate() on the test split; the eval_ prefix is dropped in the result."""
+    if trainer.eval_dataset is None:
+        return {}
+    protocol.emit("phase", phase="evaluating")
+    values = trainer.evaluate()
+    return {k.removeprefix("eval_"): v for k, v in protocol.finite_numbers(values).items() if not k.endswith(("_runtime", "_per_second"))}
+
+
+def save(trainer, job, tokenizer=None) -> None:
+    protocol.emit("phase", phase="saving")
+    trainer.save_model(str(job.model_dir))
+    if tokenizer is not None:
+        tokenizer.save_pretrained(str(job.model_dir))
+    protocol.emit("artifact", kind="model", path="model")
