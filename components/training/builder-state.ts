@@ -5,7 +5,7 @@
  * own field and question names. No React, no server imports other than types.
  */
 import type { ChatRole, MessageSpec, ResponsesMode, TaskKind, TaskMode, TemplateSpec } from "~/server/training/tasks/schema";
-import type { Framework } from "~/server/training/prepare/types";
+import type { Framework } from "~/server/training/frameworks/types";
 import type { DatasetSettings, SlotInfo, TrainingOptions } from "./types";
 
 export type { ChatRole, MessageSpec, ResponsesMode, TaskKind, TaskMode, TemplateSpec, Framework };

@@ -3,7 +3,7 @@
  * questions for every slot — what the task form offers.
  */
 import type { DatasetSettings } from "../feedback/schema";
-import { frameworksFor, type Framework } from "./prepare";
+import { frameworksFor, type Framework } from "./frameworks";
 import { TASK_DEFINITIONS } from "./tasks";
 import { placeholderNames, questionNames, type SlotInfo } from "./tasks/definition";
 import { TASK_KINDS, type TaskKind } from "./tasks/schema";

@@ -9,9 +9,9 @@ import { codePointLength } from "./code-points";
 import { DROP_REASON_LIST, type DropReason } from "./drop-reasons";
 import type { RecordResult } from "./format-records";
 import type { PreparedData } from "./prepare-for-training";
-import { ADAPTERS } from "./prepare";
-import { LabelSpace } from "./prepare/labels";
-import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./prepare/types";
+import { ADAPTERS } from "./frameworks";
+import { LabelSpace } from "./frameworks/labels";
+import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./frameworks/types";
 import type { TaskKind } from "./tasks/schema";
 import type { Sample } from "./tasks/types";
 

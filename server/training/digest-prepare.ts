@@ -27,7 +27,7 @@ import {
 import { PrepareError } from "./errors";
 import { createPlan } from "./pipeline";
 import { buildMeta, dropTally, noRowsMessage, type PreparedData, type PreparedMeta, type PrepareInput } from "./prepare-for-training";
-import type { Framework, Row, RowContext } from "./prepare/types";
+import type { Framework, Row, RowContext } from "./frameworks/types";
 import { randomIndex, derivedRng } from "./random";
 import { resolveSplitSizes, splitRows } from "./split";
 import type { TrainingTask } from "./tasks/schema";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredRecord } from "../feedback/schema";
 import { formatRecords, formatRecordsPage } from "./format-records";
 import { prepareForTraining } from "./prepare-for-training";
-import { frameworksFor, type Framework } from "./prepare";
+import { frameworksFor, type Framework } from "./frameworks";
 import { parseTrainingTask, type TrainingTask } from "./tasks/schema";
 import { dataset, draft, question, ranking, record, submitted } from "./test-helpers";
 

@@ -7,7 +7,7 @@ import type { DatasetSettings, StoredRecord } from "../feedback/schema";
 import { Drop, type DropReason } from "./drop-reasons";
 import { RecordFormattingError } from "./errors";
 import { createPlan, FILTERED_OUT, matchesFilter, type FilterBy } from "./pipeline";
-import type { Framework, FrameworkOptions, Row } from "./prepare/types";
+import type { Framework, FrameworkOptions, Row } from "./frameworks/types";
 import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { Sample } from "./tasks/types";

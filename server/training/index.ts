@@ -28,7 +28,7 @@ export {
 export { readsWholeRecord } from "./tasks";
 export { tasksAvailableFor, type DatasetTaskOptions, type TaskAvailability, type ModeAvailability } from "./available";
 export type { SlotInfo } from "./tasks/definition";
-export { frameworksFor, FRAMEWORKS, type Framework, type FrameworkOptions, type Row } from "./prepare";
+export { frameworksFor, FRAMEWORKS, type Framework, type FrameworkOptions, type Row } from "./frameworks";
 export {
   prepareForTraining,
   type PrepareInput,

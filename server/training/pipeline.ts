@@ -5,9 +5,9 @@
 import type { DatasetSettings, ResponseStatus, StoredRecord } from "../feedback/schema";
 import { drop, keepOrFirstDrop, type Drop } from "./drop-reasons";
 import { InvalidSampleError, RecordFormattingError, TaskConfigError } from "./errors";
-import { ADAPTERS, frameworksFor } from "./prepare";
-import { LabelSpace, resolveLabelSpace } from "./prepare/labels";
-import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./prepare/types";
+import { ADAPTERS, frameworksFor } from "./frameworks";
+import { LabelSpace, resolveLabelSpace } from "./frameworks/labels";
+import type { Framework, FrameworkAdapter, FrameworkOptions, Row, RowContext } from "./frameworks/types";
 import { compileTask } from "./tasks";
 import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
