@@ -1,6 +1,6 @@
 /** One import in its own process (so its peak RSS is the import's alone); prints a JSON line. */
 import { connect } from "../server/db/client";
-import { importFromPath } from "../server/imports";
+import { importFromPath } from "../server/services/imports";
 import { buildDatasetIndexes } from "../server/db/dataset-indexes";
 import { getDataset } from "../server/db/datasets";
 

@@ -26,7 +26,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { argValue, benchDatabase, concurrently, cpuProbeMs, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset } from "../server/db/datasets";
-import { importFromPath } from "../server/imports";
+import { importFromPath } from "../server/services/imports";
 
 const BIG = "bench-http-300k";
 const SMALL = "bench-http-sample";

@@ -15,8 +15,8 @@ import path from "node:path";
 import { benchDatabase, DATA_DIR, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset, getDataset } from "../server/db/datasets";
 import { streamRecords } from "../server/db/records";
-import { importFromPath } from "../server/imports";
-import { diagnoseDataset, prepareDataset, previewDataset } from "../server/prepare-dataset";
+import { importFromPath } from "../server/services/imports";
+import { diagnoseDataset, prepareDataset, previewDataset } from "../server/services/prepare-dataset";
 import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework, type TrainingTask } from "../server/training";
 import type { Database } from "../server/db/client";
 

@@ -19,7 +19,7 @@ const commands: Record<string, Command> = {
     async run(args, ctx) {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: "string" }, json: { type: "boolean" } } });
       if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
-      const { importFromPath } = await import("../server/imports");
+      const { importFromPath } = await import("../server/services/imports");
       const bar = progressBar("Importing");
       const summary = await withDatabase((db) =>
         importFromPath(db.bulk, path.resolve(positionals[0]), { name: values.name, onProgress: (p) => bar.update(p.rowsRead, p.totalRows) }),

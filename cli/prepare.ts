@@ -62,7 +62,7 @@ export const commands = {
       if (!(FRAMEWORKS as readonly string[]).includes(values.framework!)) throw new Error(`--framework must be one of ${FRAMEWORKS.join(", ")}`);
       const task = parseTrainingTask(readTaskFile(values.task!));
       const { openDatabase } = await import("../server/db/client");
-      const { prepareDataset, writePrepared, preparedSummary } = await import("../server/prepare-dataset");
+      const { prepareDataset, writePrepared, preparedSummary } = await import("../server/services/prepare-dataset");
       const db = await openDatabase();
       try {
         const { prepared } = await prepareDataset(db, values.dataset!, {

@@ -44,7 +44,7 @@ async function main() {
   const { openDatabase } = await import("../server/db/client");
   const { readEnv } = await import("../server/env");
   const env = readEnv();
-  const { importSamplesIfEmpty } = await import("../server/samples");
+  const { importSamplesIfEmpty } = await import("../server/services/samples");
   console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
   await importSamplesIfEmpty(db, (line) => console.log(line));

@@ -211,7 +211,7 @@ export function splitInput(split: SplitSettings) {
 /**
  * The download link of one prepared split: the same settings as the diagnostics (splitInput:
  * split sizes, seed, max records, status filter) plus the cross-encoder option, in the shape
- * server/export-prepared.ts parses, so the file equals what `studio prepare` writes.
+ * server/services/export-prepared.ts parses, so the file equals what `studio prepare` writes.
  */
 export function exportHref(q: {
   dataset: string;

@@ -13,7 +13,7 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { ALLOWED_ROOTS_HINT, PathNotAllowedError, realPathUnder } from "../allowed-paths";
+import { ALLOWED_ROOTS_HINT, PathNotAllowedError, realPathUnder } from "../services/allowed-paths";
 import { formatBytes, ImportError } from "./errors";
 import { countJsonLines, readJsonLinesFile } from "./jsonl";
 import { openParquetFile, type ParquetRowSource } from "./parquet";
@@ -63,7 +63,7 @@ export interface ZipLimits {
 
 export interface OpenExportOptions {
   /**
-   * Real paths of the folders a request may read (server/allowed-paths.ts). When set, the export
+   * Real paths of the folders a request may read (server/services/allowed-paths.ts). When set, the export
    * and every file read from it (settings, data files) must resolve (realpath) under one of
    * them. Unset (the CLI): any path, links followed (a Hub cache snapshot links to its blobs).
    */

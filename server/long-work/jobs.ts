@@ -5,9 +5,9 @@
  */
 import { forgetDataset } from "../db/datasets";
 import type { Database } from "../db/client";
-import { exportPrepared, type ExportFile, type ExportQuery } from "../export-prepared";
-import { diagnoseDataset, type DiagnoseOptions } from "../prepare-dataset";
-import { loadTokenizer } from "../tokenizers";
+import { exportPrepared, type ExportFile, type ExportQuery } from "../services/export-prepared";
+import { diagnoseDataset, type DiagnoseOptions } from "../services/prepare-dataset";
+import { loadTokenizer } from "../services/tokenizers";
 
 export interface DiagnoseJob {
   kind: "diagnose";

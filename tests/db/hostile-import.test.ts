@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import pg from "pg";
-import { importFromPath } from "../../server/imports";
+import { importFromPath } from "../../server/services/imports";
 import { importDataset } from "../../server/db/import-dataset";
 import { MAX_SETTINGS_BYTES, parseArgillaYaml } from "../../server/feedback/settings";
 import type { FeedbackRecord } from "../../server/feedback/schema";

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
-import { importFromPath } from "../../server/imports";
+import { importFromPath } from "../../server/services/imports";
 import { buildDatasetIndexes, ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
 import { countRecords, getRecord, listAnnotators, listRecords, streamRecords, type RecordScope } from "../../server/db/records";
 import { deleteDataset, findDataset, getDataset, listDatasets } from "../../server/db/datasets";

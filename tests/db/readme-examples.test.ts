@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
-import { importFromPath } from "../../server/imports";
+import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
 import { makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
 import { TASK_KINDS } from "../../server/training";

@@ -9,9 +9,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
-import { importFromPath } from "../../server/imports";
+import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
-import { prepareDataset } from "../../server/prepare-dataset";
+import { prepareDataset } from "../../server/services/prepare-dataset";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { findDatasetById } from "../../server/db/datasets";
-import { importFromPath } from "../../server/imports";
+import { importFromPath } from "../../server/services/imports";
 import { datasetDigestsJob } from "../../server/jobs/kinds/dataset-digests";
 import { datasetIndexesJob } from "../../server/jobs/kinds/dataset-indexes";
 import { JobQueue } from "../../server/jobs/queue";

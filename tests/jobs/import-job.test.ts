@@ -16,7 +16,7 @@ import { queueFor } from "../../server/jobs/server-queue";
 import { getJob, listJobs, type JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
 import { buildZip, makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
-import { extractRoot, removeAbandoned } from "../../server/uploads";
+import { extractRoot, removeAbandoned } from "../../server/services/uploads";
 import { startTestWorker } from "./test-worker";
 
 const SAMPLE = path.resolve("samples/sentiment-reviews");

@@ -14,8 +14,8 @@ import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { createCaller } from "../../server/api/root";
 import { startTestWorker } from "../jobs/test-worker";
-import { importFromPath } from "../../server/imports";
-import { SAMPLES_DIR } from "../../server/allowed-paths";
+import { importFromPath } from "../../server/services/imports";
+import { SAMPLES_DIR } from "../../server/services/allowed-paths";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 import { shutdownLongWork } from "../../server/long-work/pool";
 

@@ -1,9 +1,9 @@
 // Downloads the prepared rows of a task as JSONL or Parquet: GET /api/export?q=<json>. The query
-// (split, max_records, filter_by, ...) and the preparation are in server/export-prepared.ts; the
+// (split, max_records, filter_by, ...) and the preparation are in server/services/export-prepared.ts; the
 // preparation runs in a long-work thread (server/long-work), off the event loop, and stops when the
 // client goes away (the request's signal).
 import { serverDatabase } from "~/server/db/client";
-import { parseExportQuery } from "~/server/export-prepared";
+import { parseExportQuery } from "~/server/services/export-prepared";
 import { runLongWork } from "~/server/long-work/pool";
 
 export async function GET(req: Request) {

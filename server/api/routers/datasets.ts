@@ -6,8 +6,8 @@ import { listAnnotators } from "../../db/records";
 import { importJob } from "../../jobs/kinds/import";
 import { queueFor } from "../../jobs/server-queue";
 import { getJob, type JobRow } from "../../jobs/store";
-import { claimUpload, removeUpload } from "../../uploads";
-import { allowedRoots, PathNotAllowedError, resolveAllowedPath } from "../../allowed-paths";
+import { claimUpload, removeUpload } from "../../services/uploads";
+import { allowedRoots, PathNotAllowedError, resolveAllowedPath } from "../../services/allowed-paths";
 import { defaultDatasetName } from "../../feedback/source";
 
 const datasetName = z.string().min(1).max(200);

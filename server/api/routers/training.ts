@@ -9,8 +9,8 @@ import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
 import { frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
 import { FormattingFunctionError } from "../../training/sandbox";
-import { previewDataset } from "../../prepare-dataset";
-import { prepareCommand } from "../../prepare-command";
+import { previewDataset } from "../../services/prepare-dataset";
+import { prepareCommand } from "../../services/prepare-command";
 import { runLongWork } from "../../long-work/pool";
 
 const datasetName = z.string().min(1).max(200);

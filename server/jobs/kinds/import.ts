@@ -5,8 +5,8 @@
  * their own job.
  */
 import { z } from "zod";
-import { importRecords } from "../../imports";
-import { ownUpload, removeUpload } from "../../uploads";
+import { importRecords } from "../../services/imports";
+import { ownUpload, removeUpload } from "../../services/uploads";
 import { defineJobKind } from "../kind";
 import { datasetIndexesJob } from "./dataset-indexes";
 

@@ -1,6 +1,6 @@
 // Streams one uploaded file to disk. Plain HTTP rather than tRPC: request bodies of any size are
 // piped to the file as they arrive, up to STUDIO_MAX_UPLOAD_MB per upload (413 past it).
-import { saveUploadedFile, UploadTooLargeError } from "~/server/uploads";
+import { saveUploadedFile, UploadTooLargeError } from "~/server/services/uploads";
 
 export async function PUT(req: Request, { params }: { params: Promise<{ uploadId: string; path: string[] }> }) {
   const { uploadId, path } = await params;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { ALLOWED_ROOTS_HINT, allowedRoots, quotePath, realPathUnder } from "./allowed-paths";
-import type { TokenCounter } from "./training";
+import type { TokenCounter } from "../training";
 
 export class TokenizerLoadError extends Error {
   constructor(message: string) {

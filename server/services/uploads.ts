@@ -13,9 +13,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bytesFromMb, readEnv } from "./env";
-import { formatBytes } from "./feedback/errors";
-import { uploadDatasetName } from "./feedback/upload-name";
+import { bytesFromMb, readEnv } from "../env";
+import { formatBytes } from "../feedback/errors";
+import { uploadDatasetName } from "../feedback/upload-name";
 
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
 const OWNER_FILE = ".owner.json";

@@ -6,10 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "./db/client";
-import { getDataset, type DatasetDetail } from "./db/datasets";
-import { listRecords, listRecordsByIndexes, readFieldTexts, streamRecords, type BrowsedRecord } from "./db/records";
-import type { RecordCursor, RecordSort } from "./feedback/record-query";
+import type { Database } from "../db/client";
+import { getDataset, type DatasetDetail } from "../db/datasets";
+import { listRecords, listRecordsByIndexes, readFieldTexts, streamRecords, type BrowsedRecord } from "../db/records";
+import type { RecordCursor, RecordSort } from "../feedback/record-query";
 import {
   createDigestPrepare,
   diagnosePrepared,
@@ -29,9 +29,9 @@ import {
   type PreparedData,
   type Row,
   type TrainingTask,
-} from "./training";
-import { createRng } from "./training/random";
-import { streamDigest } from "./db/record-digest";
+} from "../training";
+import { createRng } from "../training/random";
+import { streamDigest } from "../db/record-digest";
 
 export interface PrepareOptions {
   task: TrainingTask;

@@ -9,7 +9,7 @@
  */
 import { realpath } from "node:fs/promises";
 import path from "node:path";
-import { readEnv, type Env } from "./env";
+import { readEnv, type Env } from "../env";
 
 /** The sample datasets the project ships, imported into an empty database. */
 export const SAMPLES_DIR = path.resolve(process.cwd(), "samples");

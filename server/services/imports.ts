@@ -4,10 +4,10 @@
  */
 import path from "node:path";
 import type pg from "pg";
-import { openExport, defaultDatasetName, type OpenExportOptions } from "./feedback/source";
-import { importDataset, type ImportSummary } from "./db/import-dataset";
-import { buildDatasetIndexes } from "./db/dataset-indexes";
-import { bytesFromMb, readEnv } from "./env";
+import { openExport, defaultDatasetName, type OpenExportOptions } from "../feedback/source";
+import { importDataset, type ImportSummary } from "../db/import-dataset";
+import { buildDatasetIndexes } from "../db/dataset-indexes";
+import { bytesFromMb, readEnv } from "../env";
 import { newExtractionFolder } from "./uploads";
 
 export interface ImportProgress {

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { prepareDataset, toJsonLines, toParquet } from "./prepare-dataset";
-import { FRAMEWORKS, parseTrainingTask } from "./training";
+import { FRAMEWORKS, parseTrainingTask } from "../training";
 
 export const exportQuerySchema = z
   .object({

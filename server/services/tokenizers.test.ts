@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { makeTempDir, removeTempDirs, writeFiles } from "./feedback/test-helpers";
+import { makeTempDir, removeTempDirs, writeFiles } from "../feedback/test-helpers";
 import { describeJsonErrorAt, jsonSyntaxErrorOffset, loadTokenizer } from "./tokenizers";
 
 const FIXTURE = path.resolve("tests/fixtures/word-tokenizer");

@@ -1,8 +1,8 @@
 /** The sample datasets the project ships (samples/<name>/), imported into an empty database. */
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "./db/client";
-import { listDatasets } from "./db/datasets";
+import type { Database } from "../db/client";
+import { listDatasets } from "../db/datasets";
 import { importFromPath } from "./imports";
 import { SAMPLES_DIR } from "./allowed-paths";
 
