@@ -8,7 +8,7 @@
  * The security headers (CSP and the rest) are static, in next.config.js.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { readEnv } from "./server/env";
+import { env } from "./server/env";
 
 /** A Host header is a name or a bracketed IPv6 address, and an optional port: anything else is refused. */
 const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^\s:[\]/@\\]+)(?::\d{1,5})?$/i;
@@ -27,7 +27,6 @@ function configuredName(entry: string): string | null {
 const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "[::]"]);
 
 function allowedHostNames(): Set<string> {
-  const env = readEnv();
   const names = new Set(["localhost", "127.0.0.1", "[::1]"]);
   for (const entry of [...env.STUDIO_ALLOWED_HOSTS, env.HOST]) {
     const name = configuredName(entry);

@@ -9,6 +9,7 @@ import type { Database } from "../server/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../server/db/embedded";
 import { applyMigrations } from "../server/db/migrate";
 import { ensurePrismaClient } from "../server/db/prisma-client";
+import { env } from "../server/env";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const DATA_DIR = path.join(ROOT, "bench", ".data");
@@ -17,7 +18,7 @@ export async function benchDatabase(): Promise<{ db: Database; url: string; embe
   ensurePrismaClient(ROOT);
   // Loaded only now: @prisma/client cached before `prisma generate` stays the uninitialized stub.
   const { connect } = await import("../server/db/client");
-  let url = process.env.DATABASE_URL;
+  let url = env.DATABASE_URL;
   let embedded: EmbeddedDatabase | null = null;
   if (!url) {
     embedded = await startEmbeddedPostgres(path.join(DATA_DIR, "home"), 55500);

@@ -3,10 +3,11 @@ import { connect } from "../server/db/client";
 import { importFromPath } from "../server/services/imports";
 import { buildDatasetIndexes } from "../server/db/dataset-indexes";
 import { getDataset } from "../server/db/datasets";
+import { env } from "../server/env";
 
 async function main() {
   const [exportPath, name] = process.argv.slice(2);
-  const db = connect(process.env.DATABASE_URL!);
+  const db = connect(env.DATABASE_URL!);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const started = performance.now();

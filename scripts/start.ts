@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensurePrismaClient } from "../server/db/prisma-client";
+import { env } from "../server/env";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -31,7 +32,7 @@ function newestSourceTime(dirs: string[]): number {
 }
 
 function buildIfStale(): void {
-  const buildId = path.join(root, process.env.STUDIO_NEXT_DIST || ".next", "BUILD_ID");
+  const buildId = path.join(root, env.STUDIO_NEXT_DIST, "BUILD_ID");
   if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSourceTime(["app", "components", "server"])) return;
   console.log("Building the web app (first start or sources changed)…");
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -42,10 +43,8 @@ async function main() {
   ensurePrismaClient(root);
   // Imported after generation: the Prisma client must exist first.
   const { openDatabase } = await import("../server/db/client");
-  const { readEnv } = await import("../server/env");
-  const env = readEnv();
   const { importSamplesIfEmpty } = await import("../server/services/samples");
-  console.log(process.env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
+  console.log(env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
   await importSamplesIfEmpty(db, (line) => console.log(line));
   if (!dev) buildIfStale();

@@ -1,4 +1,7 @@
-/** Environment, validated once (the create-t3-app habit): every setting the server reads is here. */
+/**
+ * The studio's settings, validated once (the create-t3-app habit): every variable the studio's own
+ * code reads is declared here and read through `env`. An empty string counts as unset.
+ */
 import path from "node:path";
 import { z } from "zod";
 
@@ -18,6 +21,8 @@ const envSchema = z.object({
   /** First port tried for the embedded PostgreSQL. */
   STUDIO_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().default(3000),
+  /** The web app's build folder: a second one lets a benchmark or a browser-test run build beside a running studio. */
+  STUDIO_NEXT_DIST: z.string().min(1).default(".next"),
   /** The interface the web app listens on. Loopback unless a person opens it (0.0.0.0, a LAN address). */
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Host names (beside localhost, 127.0.0.1 and [::1]) that requests may name in their Host header. */
@@ -44,8 +49,8 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  // An empty string counts as unset.
+/** Parses a set of variables (an empty string counts as unset); throws naming every invalid one. */
+export function readEnv(source: Readonly<Record<string, string | undefined>> = process.env): Env {
   const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== "" && value !== undefined));
   const parsed = envSchema.safeParse({
     ...given,
@@ -57,5 +62,26 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return parsed.data;
 }
+
+const ENV_KEYS = Object.keys(envSchema.shape) as (keyof Env)[];
+
+let current: { fingerprint: string; env: Env } | undefined;
+
+/**
+ * The parsed settings, parsed again only when one of the schema's variables (or the working
+ * directory, which relative paths resolve against) changed since: never in a running studio, but a
+ * test's vi.stubEnv is seen. The fingerprint costs ~20 variable reads per access.
+ */
+function currentEnv(): Env {
+  const fingerprint = [process.cwd(), ...ENV_KEYS.map((key) => process.env[key] ?? "")].join("\0");
+  if (current?.fingerprint !== fingerprint) current = { fingerprint, env: readEnv(process.env) };
+  return current.env;
+}
+
+/** The studio's settings (see envSchema), read through here everywhere. Invalid settings throw on first read. */
+export const env: Readonly<Env> = Object.defineProperties(
+  {} as Env,
+  Object.fromEntries(ENV_KEYS.map((key) => [key, { enumerable: true, get: () => currentEnv()[key] }])),
+);
 
 export const bytesFromMb = (mb: number): number => Math.round(mb * MiB);

@@ -7,7 +7,7 @@ import os from "node:os";
 import pg from "pg";
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { readEnv } from "../env";
+import { env } from "../env";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
 import { applyMigrations } from "./migrate";
 
@@ -70,7 +70,6 @@ function openPool(url: string): pg.Pool {
  * needed), with migrations applied. Returns the embedded handle so its owner can stop it.
  */
 export async function openDatabase(options: { migrate?: boolean; log?: (line: string) => void } = {}): Promise<Database & { embedded: EmbeddedDatabase | null }> {
-  const env = readEnv();
   let embedded: EmbeddedDatabase | null = null;
   let url = env.DATABASE_URL;
   if (!url) {
@@ -97,7 +96,7 @@ const globalForDb = globalThis as unknown as { studioDb?: Database };
  */
 export function serverDatabase(): Database {
   if (!globalForDb.studioDb) {
-    const url = readEnv().DATABASE_URL;
+    const url = env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: start the studio with `npm start`, which starts the database first.");
     globalForDb.studioDb = connect(url);
   }

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
 export function ensurePrismaClient(root = process.cwd()): void {
   const schema = path.join(root, "prisma", "schema.prisma");
@@ -16,7 +17,7 @@ export function ensurePrismaClient(root = process.cwd()): void {
   execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
     cwd: root,
     // generate only reads the schema; the URL is never connected to
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "postgresql://localhost/unused", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    env: { ...process.env, DATABASE_URL: env.DATABASE_URL ?? "postgresql://localhost/unused", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   fs.writeFileSync(stamp, hash);

@@ -4,7 +4,7 @@
  * cut short, digests of datasets imported before digests existed) queued once at start.
  */
 import type { Database } from "../db/client";
-import { readEnv } from "../env";
+import { env } from "../env";
 import { datasetDigestsJob } from "./kinds/dataset-digests";
 import { datasetIndexesJob } from "./kinds/dataset-indexes";
 import { JobQueue } from "./queue";
@@ -17,7 +17,6 @@ export interface RunningWorker {
 }
 
 export async function startWorker(db: Database, log: (line: string) => void = () => {}): Promise<RunningWorker> {
-  const env = readEnv();
   const queue = await JobQueue.open(db, { supervise: true });
   const worker = new JobWorker(queue, {
     heavySlots: env.STUDIO_WORKER_HEAVY_SLOTS,
