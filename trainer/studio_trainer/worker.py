@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
+import sys
 import traceback
 from pathlib import Path
 
@@ -51,12 +52,27 @@ def relative(job: Job, path: Path | None) -> str | None:
         return path.name
 
 
-def report_error(error: BaseException) -> None:
+def scrub(message: str, job: Job | None) -> str:
+    """An error message names the job's folders by role, never by their server paths."""
+    places: list[tuple[str, str]] = []
+    if job is not None:
+        places += [(str(job.output_dir), "<output_dir>"), (str(job.prepared_dir), "<prepared_dir>"), (job.model, "<model>")]
+        if job.reward_model:
+            places.append((job.reward_model, "<reward_model>"))
+    places.append((sys.prefix, "<python>"))
+    for path, label in sorted(places, key=lambda p: -len(p[0])):
+        if path.startswith("/"):
+            message = message.replace(path, label)
+    return message
+
+
+def report_error(error: BaseException, job: Job | None = None) -> None:
     kind = error.kind if isinstance(error, StudioTrainerError) else "training"
     trace = None if isinstance(error, StudioTrainerError) else traceback.format_exc()
     if trace:
         print(trace, flush=True)  # the log (stderr) keeps it too
-    protocol.emit("error", message=str(error) or type(error).__name__, kind=kind, traceback=trace)
+    message = scrub(str(error) or type(error).__name__, job)
+    protocol.emit("error", message=message, kind=kind, traceback=trace)
 
 
 def run_job(job_path: str) -> int:
@@ -91,10 +107,10 @@ def run_job(job_path: str) -> int:
         )
         result = runner.train(job, config, device)
     except StudioTrainerError as error:
-        report_error(error)
+        report_error(error, job)
         return 2 if error.kind != "training" else 1
     except Exception as error:
-        report_error(error)
+        report_error(error, job)
         return 1
     protocol.emit(
         "done",
@@ -113,7 +129,7 @@ def validate_job(job_path: str) -> int:
         job = load_job(job_path)
         registry.runner_for(job).parse_config(job)
     except StudioTrainerError as error:
-        report_error(error)
+        report_error(error, None)
         return 2
     protocol.emit("done", status="succeeded", metrics={}, model_dir=None)
     return 0
