@@ -9,7 +9,7 @@ import { RESOURCE_LIMIT_MESSAGES } from "./driver";
 import { DriverVm, VmAbort, type VmLimits } from "./driver-vm";
 import { takeSpareEngineModule } from "./engine-modules";
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
-import type { FormattingResult } from "./index";
+import type { FormattingResult } from "./types";
 import type { PreparedSource } from "./source";
 
 export class QuickJSFormattingSandbox {

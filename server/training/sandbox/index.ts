@@ -48,13 +48,13 @@ import type { VmLimits } from "./driver-vm";
 import { BASE_MEMORY_BYTES } from "./protocol";
 import { RemoteSandbox, type CallOutcome, type CpuBudget, type FormattingInput } from "./remote-sandbox";
 import { prepareSource } from "./source";
+import type { FormattingLanguage, FormattingResult } from "./types";
 import { sandboxPoolSize } from "./worker-pool";
 
 export { FormattingFunctionError, type FormattingErrorKind } from "./errors";
 export type { CallOutcome, FormattingInput } from "./remote-sandbox";
 export { configureSandboxWorkers, type SandboxWorkerOptions } from "./worker-pool";
-
-export type FormattingLanguage = "javascript" | "typescript";
+export type { FormattingLanguage, FormattingResult } from "./types";
 
 export interface SandboxLimits {
   /** Per call (and for the code's top level, once). Default 1000 ms. */
@@ -62,8 +62,6 @@ export interface SandboxLimits {
   /** For the whole QuickJS runtime, built-ins included. Default 64 MiB. */
   memoryBytes?: number;
 }
-
-export type FormattingResult = { kind: "value"; value: unknown } | { kind: "generator"; items: unknown[] };
 
 export interface FormattingSandbox {
   /**

@@ -5,7 +5,7 @@
  * no answer.
  */
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
-import type { FormattingResult } from "./index";
+import type { FormattingResult } from "./types";
 import type { VmLimits } from "./driver-vm";
 import type { PreparedSource } from "./source";
 

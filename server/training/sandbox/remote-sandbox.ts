@@ -7,7 +7,7 @@
  */
 import { budgetError, FormattingFunctionError, notRunError } from "./errors";
 import type { VmLimits } from "./driver-vm";
-import type { FormattingResult } from "./index";
+import type { FormattingResult } from "./types";
 import { fromErrorData, type CallOutcomeData } from "./protocol";
 import type { PreparedSource } from "./source";
 import { pickWorker, sandboxSliceMs, WorkerLost, type SandboxWorker } from "./worker-pool";

@@ -8,7 +8,7 @@
  */
 import { transformSync, type Message, type TransformOptions } from "esbuild";
 import { FormattingFunctionError } from "./errors";
-import type { FormattingLanguage } from "./index";
+import type { FormattingLanguage } from "./types";
 
 export interface PreparedSource {
   /** CommonJS-flavoured JavaScript statements, evaluated once per QuickJS context. */
