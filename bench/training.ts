@@ -16,7 +16,9 @@ import { benchDatabase, DATA_DIR, generatedExport, latencyStats, printTable, ROO
 import { findDataset, getDataset } from "../server/db/datasets";
 import { streamRecords } from "../server/db/records";
 import { importFromPath } from "../server/services/imports";
-import { diagnoseDataset, prepareDataset, previewDataset } from "../server/services/prepare-dataset";
+import { diagnoseDataset } from "../server/services/diagnose";
+import { prepareDataset } from "../server/services/prepare";
+import { previewDataset } from "../server/services/preview";
 import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework, type TrainingTask } from "../server/training";
 import type { Database } from "../server/db/client";
 
@@ -109,7 +111,7 @@ async function main() {
       let result: Awaited<ReturnType<typeof prepareDataset>> | undefined;
       for (let run = 0; run < 4; run++) {
         const started = performance.now();
-        result = await prepareDataset(db, dataset, { task, framework });
+        result = await prepareDataset(db, await getDataset(db.pool, dataset), { task, framework });
         runs.push((performance.now() - started) / 1000);
       }
       const [first, ...warm] = runs;
@@ -145,7 +147,7 @@ async function main() {
       for (let i = 0; i < 200; i++) {
         const cursor = { index: Math.floor(((i * 7919) % 1000) / 1000 * size) };
         const started = performance.now();
-        await previewDataset(db, name, { task: CLASSIFICATION, framework: "transformers", mode: i % 4 === 0 ? "sample" : "page", cursor, limit: 20, sampleSeed: i });
+        await previewDataset(db, await getDataset(db.pool, name), { task: CLASSIFICATION, framework: "transformers", mode: i % 4 === 0 ? "sample" : "page", cursor, limit: 20, sampleSeed: i });
         times.push(performance.now() - started);
       }
       const s = latencyStats(times.slice(10));
@@ -160,7 +162,7 @@ async function main() {
       let source = "";
       for (let run = 0; run < 4; run++) {
         const started = performance.now();
-        source = (await diagnoseDataset(db, name, options)).source;
+        source = (await diagnoseDataset(db, await getDataset(db.pool, name), options)).source;
         runs.push((performance.now() - started) / 1000);
       }
       const [first, ...warm] = runs;

@@ -24,17 +24,28 @@ export function readTaskFile(taskPath: string): unknown {
   return raw;
 }
 
-function fraction(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`${flag} must be a number, got "${value}"`);
-  return n;
+/** The flag of each prepare option, to name it in an error. */
+const FLAGS: Record<string, string> = {
+  framework: "--framework",
+  trainSize: "--train-size",
+  testSize: "--test-size",
+  seed: "--seed",
+  maxRecords: "--max-records",
+  filterBy: "--filter-by",
+  sortBy: "--sort-by",
+  crossEncoder: "--cross-encoder",
+  format: "--format",
+};
+
+/** A number flag as the schema's number (NaN, which the schema refuses, when it is no number). */
+function number(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : value.trim() === "" ? Number.NaN : Number(value);
 }
 
 export const commands = {
   prepare: {
     usage:
-      "studio prepare --dataset NAME --task task.json --framework F [--train-size X] [--test-size X] [--seed N] [--max-records N] [--filter-by submitted,draft,discarded,pending] [--sort-by index|METADATA] [--format jsonl|parquet] --out DIR [--json]",
+      "studio prepare --dataset NAME --task task.json --framework F [--train-size X] [--test-size X] [--seed N] [--max-records N] [--filter-by submitted,draft,discarded,pending] [--sort-by index|METADATA] [--format jsonl|parquet] [--cross-encoder] --out DIR [--json]",
     async run(args: string[], ctx: CliContext) {
       const { values } = parseArgs({
         args,
@@ -48,7 +59,7 @@ export const commands = {
           "max-records": { type: "string" },
           "filter-by": { type: "string" },
           "sort-by": { type: "string" },
-          format: { type: "string", default: "jsonl" },
+          format: { type: "string" },
           "cross-encoder": { type: "boolean" },
           out: { type: "string" },
           json: { type: "boolean" },
@@ -57,26 +68,35 @@ export const commands = {
       for (const required of ["dataset", "task", "framework", "out"] as const) {
         if (!values[required]) throw new Error(`--${required} is required\nusage: ${this.usage}`);
       }
-      if (values.format !== "jsonl" && values.format !== "parquet") throw new Error(`--format must be jsonl or parquet`);
-      const { parseTrainingTask, FRAMEWORKS } = await import("../server/training");
-      if (!(FRAMEWORKS as readonly string[]).includes(values.framework!)) throw new Error(`--framework must be one of ${FRAMEWORKS.join(", ")}`);
+      const { prepareOptions, prepareOptionsSchema } = await import("../server/services/prepare-options");
+      const parsed = prepareOptionsSchema.safeParse({
+        framework: values.framework,
+        trainSize: number(values["train-size"]),
+        testSize: number(values["test-size"]),
+        seed: number(values.seed),
+        maxRecords: number(values["max-records"]),
+        filterBy: values["filter-by"] === undefined ? undefined : { responseStatus: values["filter-by"].split(",").map((s) => s.trim()) },
+        sortBy: values["sort-by"],
+        crossEncoder: values["cross-encoder"],
+        format: values.format,
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const flag = FLAGS[String(issue.path[0])] ?? String(issue.path[0]);
+        const given = values[flag.slice(2) as keyof typeof values];
+        throw new Error(`${flag}${given === undefined || typeof given === "boolean" ? "" : ` "${given}"`}: ${issue.message}\nusage: ${this.usage}`);
+      }
+      const { parseTrainingTask } = await import("../server/training");
       const task = parseTrainingTask(readTaskFile(values.task!));
       const { openDatabase } = await import("../server/db/client");
-      const { prepareDataset, writePrepared, preparedSummary } = await import("../server/services/prepare-dataset");
+      const { getDataset } = await import("../server/db/datasets");
+      const { prepareDataset, WHOLE_DATASET_SANDBOX } = await import("../server/services/prepare");
+      const { writePrepared, preparedSummary } = await import("../server/services/rows-out");
       const db = await openDatabase();
       try {
-        const { prepared } = await prepareDataset(db, values.dataset!, {
-          task,
-          framework: values.framework as never,
-          trainSize: fraction(values["train-size"], "--train-size"),
-          testSize: fraction(values["test-size"], "--test-size"),
-          seed: values.seed === undefined ? undefined : Number(values.seed),
-          maxRecords: values["max-records"] === undefined ? undefined : Number(values["max-records"]),
-          filterBy: values["filter-by"] ? { responseStatus: values["filter-by"].split(",").map((s) => s.trim()) as never } : undefined,
-          sortBy: values["sort-by"] ? { by: values["sort-by"].replace(/^metadata\./, ""), order: "asc" } : undefined,
-          frameworkOptions: values["cross-encoder"] ? { crossEncoder: true } : undefined,
-        });
-        const files = await writePrepared(path.resolve(values.out!), prepared, values.format);
+        const dataset = await getDataset(db.pool, values.dataset!);
+        const { prepared } = await prepareDataset(db, dataset, { ...prepareOptions(parsed.data, task), sandbox: WHOLE_DATASET_SANDBOX });
+        const files = await writePrepared(path.resolve(values.out!), prepared, parsed.data.format);
         const summary = preparedSummary(prepared);
         if (!ctx.json) {
           ctx.out(`train: ${summary.train} rows → ${files.train}`);

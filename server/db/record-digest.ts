@@ -2,15 +2,15 @@
  * `record_digest`: a dataset's record digests (server/feedback/record-digest.ts), one row per block
  * of records, each part a bytea. They are written in the import's transaction (the import has
  * parsed every record anyway: ~1 µs a record), or from the records for datasets imported before
- * digests existed (ensureDigests, at start); `dataset.digest_ready` says a dataset has them.
+ * digests existed (ensureDigests, at start); `dataset.digest_ready` says a dataset has them. They
+ * are read by the digest prepare alone (server/services/digest-prepare/read-digests.ts).
  * Records never change after their import. A row per record cost Postgres 1.6 s to send for a
  * million records; a block of 4,096 packed records per row, ~0.1 s.
  */
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { DigestWriter, readDigestBlock, type DigestBlock, type RecordDigest } from "../feedback/record-digest";
+import { DigestWriter, type DigestBlock } from "../feedback/record-digest";
 import type { DatasetSettings } from "../feedback/schema";
-import { copyRowsOut } from "./copy-binary";
 import { streamRecords } from "./records";
 
 /** Writes digest blocks with COPY (bytea in hex). */
@@ -26,38 +26,6 @@ export async function writeDigestBlocks(client: pg.PoolClient, datasetId: number
     }
     stream.end();
   });
-}
-
-/**
- * Streams a dataset's digests in idx order for one field and one question (positions in the
- * settings), calling `onRecord` for each record (the same object, refilled). One binary COPY.
- */
-export async function streamDigest(
-  db: pg.Pool,
-  dataset: { id: number; settings: DatasetSettings },
-  positions: { field: number; question: number },
-  onRecord: (digest: RecordDigest) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  if (!Number.isInteger(dataset.id)) throw new Error("dataset id must be an integer");
-  const fieldCount = dataset.settings.fields.length;
-  await copyRowsOut(
-    db,
-    `SELECT records, idx, statuses, text_keys, text_lengths, answer_counts, answers FROM record_digest WHERE dataset_id = ${dataset.id} ORDER BY block`,
-    (buf, [records, idx, statuses, textKeys, textLengths, answerCounts, answers]) => {
-      const layout = {
-        records: buf.readInt32BE(records![0]),
-        idx: idx![0],
-        statuses: statuses![0],
-        textKeys: textKeys![0],
-        textLengths: textLengths![0],
-        answerCounts: answerCounts![0],
-        answers: answers![0],
-      };
-      readDigestBlock(buf, layout, fieldCount, positions, onRecord);
-    },
-    signal,
-  );
 }
 
 /**

@@ -1,17 +1,18 @@
 /**
  * The long jobs a web request can start, as they run inside a long-work thread (thread.ts): full
- * diagnostics and exports. Inputs and results are plain data (structured-cloned across threads);
- * an export's file travels as bytes whose buffer is transferred, not copied.
+ * diagnostics and exports. Inputs and results are plain data (structured-cloned across threads):
+ * the dataset comes resolved by the request (its DatasetDetail), and an export streams its rows
+ * into a file the request named, which the request then serves.
  */
-import { forgetDataset } from "../db/datasets";
 import type { Database } from "../db/client";
+import type { DatasetDetail } from "../db/datasets";
+import { diagnoseDataset, type DiagnoseOptions } from "../services/diagnose";
 import { exportPrepared, type ExportFile, type ExportQuery } from "../services/export-prepared";
-import { diagnoseDataset, type DiagnoseOptions } from "../services/prepare-dataset";
 import { loadTokenizer } from "../services/tokenizers";
 
 export interface DiagnoseJob {
   kind: "diagnose";
-  dataset: string;
+  dataset: DatasetDetail;
   options: Omit<DiagnoseOptions, "signal" | "tokens">;
   /** A folder or tokenizer.json on the server, loaded in the thread. */
   tokenizer?: string;
@@ -19,7 +20,10 @@ export interface DiagnoseJob {
 
 export interface ExportJob {
   kind: "export";
+  dataset: DatasetDetail;
   query: ExportQuery;
+  /** The file the rows are written to. */
+  out: string;
 }
 
 export type LongJob = DiagnoseJob | ExportJob;
@@ -34,15 +38,10 @@ export type ExportResult = ExportFile;
 export type LongJobResult<J extends LongJob> = J extends DiagnoseJob ? DiagnoseResult : ExportResult;
 
 export async function runJob(db: Database, job: LongJob, signal: AbortSignal): Promise<DiagnoseResult | ExportResult> {
-  // This thread's dataset lookups are another process's as far as the main thread's forgetting
-  // goes (a deletion or re-import there): a job looks its dataset up afresh, which costs one
-  // short query against seconds of work.
   if (job.kind === "diagnose") {
-    forgetDataset(job.dataset);
     const tokens = job.tokenizer ? await loadTokenizer(job.tokenizer).catch((error: Error) => error) : null;
     const result = await diagnoseDataset(db, job.dataset, { ...job.options, signal, tokens: tokens instanceof Error ? undefined : (tokens ?? undefined) });
     return { ...result, tokenizerError: tokens instanceof Error ? tokens.message : null };
   }
-  forgetDataset(job.query.dataset);
-  return exportPrepared(db, job.query, signal);
+  return exportPrepared(db, job.dataset, job.query, job.out, signal);
 }

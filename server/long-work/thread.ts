@@ -28,10 +28,7 @@ port.on("message", (message: ThreadRequest) => {
   let db = databases.get(message.url);
   if (!db) databases.set(message.url, (db = connect(message.url)));
   runJob(db, message.job, controller.signal).then(
-    (result) => {
-      const transfer = "body" in result ? [result.body.buffer] : [];
-      port.postMessage({ type: "done", id: message.id, ok: true, result } satisfies ThreadReply, transfer);
-    },
+    (result) => port.postMessage({ type: "done", id: message.id, ok: true, result } satisfies ThreadReply),
     (error: Error) => port.postMessage({ type: "done", id: message.id, ok: false, error: { name: error?.name ?? "Error", message: error?.message ?? String(error) } } satisfies ThreadReply),
   ).finally(() => running.delete(message.id));
 });

@@ -8,6 +8,8 @@ export interface PrepareCommandInput {
   maxRecords?: number;
   filterBy?: string[];
   crossEncoder?: boolean;
+  sortBy?: string;
+  format?: "jsonl" | "parquet";
   taskFile?: string;
   out?: string;
 }
@@ -24,6 +26,8 @@ export function prepareCommand(input: PrepareCommandInput): string {
   if (input.seed !== undefined) words.push("--seed", String(input.seed));
   if (input.maxRecords !== undefined) words.push("--max-records", String(input.maxRecords));
   if (input.filterBy?.length) words.push("--filter-by", input.filterBy.join(","));
+  if (input.sortBy !== undefined && input.sortBy !== "index") words.push("--sort-by", input.sortBy);
+  if (input.format === "parquet") words.push("--format", "parquet");
   if (input.crossEncoder) words.push("--cross-encoder");
   words.push("--out", input.out ?? "prepared");
   return words.map(shellQuote).join(" ");

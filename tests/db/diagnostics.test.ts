@@ -12,7 +12,8 @@ import { deleteDataset, forgetDataset, getDataset } from "../../server/db/datase
 import { ensureDigests } from "../../server/db/record-digest";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
-import { diagnoseDataset, prepareDataset } from "../../server/services/prepare-dataset";
+import { diagnoseDataset } from "../../server/services/diagnose";
+import { prepareDataset } from "../../server/services/prepare";
 import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework } from "../../server/training";
 import { streamRecords } from "../../server/db/records";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
@@ -131,7 +132,7 @@ describe("diagnostics from record digests", () => {
           for (const split of [{}, { trainSize: 0.8, seed: 5 }]) {
             const options = { task, framework, ...split };
             const full = await fullDiagnostics(name, options);
-            const fromDigests = await diagnoseDataset(db, name, options).then(
+            const fromDigests = await diagnoseDataset(db, await getDataset(db.pool, name), options).then(
               ({ report, meta, source }) => ({ report, meta, source }),
               (error: Error) => ({ error: error.message, source: "digests" }),
             );
@@ -140,7 +141,7 @@ describe("diagnostics from record digests", () => {
             const what = `${JSON.stringify(raw)} ${framework} ${JSON.stringify(split)}`;
             expect(result, what).toEqual(full);
             // The prepared rows too: what studio prepare writes.
-            const rows = await prepareDataset(db, name, options).then(
+            const rows = await prepareDataset(db, await getDataset(db.pool, name), options).then(
               ({ prepared, source }) => ({ prepared, source }),
               (error: Error) => ({ error: error.message, source: "digests" }),
             );
@@ -157,22 +158,22 @@ describe("diagnostics from record digests", () => {
 
   it("the awkward dataset shows conflicts and leakage with their texts, and drops empty titles", async () => {
     const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label", label_strategy: "disagreement" });
-    const { report, source } = await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", trainSize: 0.7 });
+    const { report, source } = await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), { task, framework: "transformers", trainSize: 0.7 });
     expect(source).toBe("digests");
     expect(report.conflicts.inputs).toBeGreaterThan(0);
     expect(report.conflicts.examples).toContain('say "hi"\\n');
     expect(report.leakage.rows).toBeGreaterThan(0);
-    const titled = await diagnoseDataset(db, "dg-awkward", { task: parseTrainingTask({ task: "text_classification", text: "title", label: "label" }), framework: "transformers" });
+    const titled = await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), { task: parseTrainingTask({ task: "text_classification", text: "title", label: "label" }), framework: "transformers" });
     expect(titled.report.records.dropped.missing_field).toBeGreaterThan(0);
   });
 
   it("other tasks and sorted reads read the records", async () => {
     const task = parseTrainingTask({ task: "text_classification", text: "text", label: "label" });
-    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "openai" })).source).toBe("records");
-    expect((await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", sortBy: { by: "index", order: "desc" } })).source).toBe("records");
+    expect((await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), { task, framework: "openai" })).source).toBe("records");
+    expect((await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), { task, framework: "transformers", sortBy: { by: "index", order: "desc" } })).source).toBe("records");
     // Token counts need every row's text: the report comes from prepared rows.
     const counter = { tokenizer: "words", count: (text: string) => text.split(/\s+/).length };
-    const withTokens = await diagnoseDataset(db, "dg-awkward", { task, framework: "transformers", tokens: counter });
+    const withTokens = await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), { task, framework: "transformers", tokens: counter });
     expect(withTokens.report.tokens?.rows).toBe(withTokens.report.rows.total);
   });
 
@@ -185,19 +186,46 @@ describe("diagnostics from record digests", () => {
     expect(result).toEqual({ taskError: null, tokenizerError: null, report: diagnosePrepared(prepared), dropped, meta });
   });
 
+  it("the tRPC procedure returns the task's mistakes as taskError, as the preview does", async () => {
+    const caller = createCaller({ db });
+    const base = { dataset: "dg-awkward", framework: "transformers" as const };
+    const noReport = { tokenizerError: null, report: null, dropped: null, meta: null };
+    // A task that does not parse, a task naming a field the dataset lacks, an impossible split.
+    expect(await caller.training.diagnostics({ ...base, task: { task: "text_classification" } })).toMatchObject({ taskError: expect.any(String), ...noReport });
+    const unknownField = await caller.training.diagnostics({ ...base, task: { task: "text_classification", text: "nope", label: "label" } });
+    expect(unknownField).toEqual({ taskError: expect.stringMatching(/nope/), ...noReport });
+    const split = await caller.training.diagnostics({ ...base, task: { task: "text_classification", text: "text", label: "label" }, trainSize: 0.8, testSize: 0.5 });
+    expect(split).toEqual({ taskError: expect.stringMatching(/train_size \+ test_size must not exceed 1/), ...noReport });
+    // A formatting function that throws on a record.
+    const throwing = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { throw new Error('boom'); }" } };
+    const failed = await caller.training.diagnostics({ dataset: "dg-awkward", framework: "trl", task: throwing });
+    expect(failed).toEqual({ taskError: expect.stringMatching(/boom/), ...noReport });
+  });
+
+  it("the tRPC procedure lets a database failure be an error, not a taskError", async () => {
+    const task = { task: "text_classification", text: "text", label: "label" };
+    // The long-work thread's database is one that does not exist: its reads fail.
+    const url = new URL(db.url);
+    url.pathname = "/no_such_database";
+    const broken = createCaller({ db: { ...db, url: url.toString() } });
+    await expect(broken.training.diagnostics({ dataset: "dg-awkward", task, framework: "openai" })).rejects.toThrow(/no_such_database/);
+    // An unknown dataset is an error too.
+    await expect(createCaller({ db }).training.diagnostics({ dataset: "dg-none", task, framework: "openai" })).rejects.toThrow('No dataset named "dg-none"');
+  });
+
   it("datasets imported before digests existed get theirs at start (ensureDigests)", async () => {
     const { id } = await getDataset(db.pool, "dg-sentiment-reviews");
     const task = parseTrainingTask({ task: "text_classification", text: "text", label: "sentiment" });
-    const before = await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 });
+    const before = await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 });
     await db.pool.query("DELETE FROM record_digest WHERE dataset_id = $1", [id]);
     await db.pool.query("UPDATE dataset SET digest_ready = false WHERE id = $1", [id]);
     forgetDataset("dg-sentiment-reviews");
-    expect((await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 })).source).toBe("records");
+    expect((await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 })).source).toBe("records");
     const log: string[] = [];
     await ensureDigests(db.pool, (line) => log.push(line));
     expect(log).toEqual(["digesting the records of dg-sentiment-reviews…"]);
     forgetDataset("dg-sentiment-reviews");
-    const after = await diagnoseDataset(db, "dg-sentiment-reviews", { task, framework: "transformers", trainSize: 0.8 });
+    const after = await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 });
     expect(after.source).toBe("digests");
     expect(after).toEqual(before);
     await ensureDigests(db.pool, (line) => log.push(line));
@@ -242,26 +270,30 @@ describe("diagnostics and exports run in a long-work thread", () => {
 
   it("reports exactly what diagnoseDataset reports in this thread, from the digests and from the records", async () => {
     for (const options of [{ task, framework: "transformers" as Framework, trainSize: 0.7, seed: 2 }, { ...readingRecords, maxRecords: 2000 }]) {
-      const inThread = await runLongWork({ kind: "diagnose", dataset: "dg-awkward", options }, db.url);
-      const here = await diagnoseDataset(db, "dg-awkward", options);
+      const inThread = await runLongWork({ kind: "diagnose", dataset: await getDataset(db.pool, "dg-awkward"), options }, db.url);
+      const here = await diagnoseDataset(db, await getDataset(db.pool, "dg-awkward"), options);
       expect(inThread).toEqual({ ...here, tokenizerError: null });
     }
-    // Errors come back with their message.
-    await expect(runLongWork({ kind: "diagnose", dataset: "dg-none", options: readingRecords }, db.url)).rejects.toThrow('No dataset named "dg-none"');
+    // Errors come back with their name and message.
+    const impossible = { ...readingRecords, testSize: 0.5 };
+    await expect(runLongWork({ kind: "diagnose", dataset: await getDataset(db.pool, "dg-awkward"), options: impossible }, db.url)).rejects.toMatchObject({
+      name: "PrepareError",
+      message: expect.stringMatching(/train_size \+ test_size must not exceed 1/),
+    });
   });
 
   it("keeps the event loop responsive while a full diagnostics of a large dataset runs", async () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     // The same work on this thread holds the loop: the measurement would see it.
     delay.enable();
-    const here = await diagnoseDataset(db, "dg-large", readingRecords);
+    const here = await diagnoseDataset(db, await getDataset(db.pool, "dg-large"), readingRecords);
     delay.disable();
     expect(here.meta.counts.records).toBe(LARGE_RECORDS);
     expect(delay.max / 1e6).toBeGreaterThan(100);
 
     delay.reset();
     delay.enable();
-    const inThread = await runLongWork({ kind: "diagnose", dataset: "dg-large", options: readingRecords }, db.url);
+    const inThread = await runLongWork({ kind: "diagnose", dataset: await getDataset(db.pool, "dg-large"), options: readingRecords }, db.url);
     delay.disable();
     expect(inThread.report).toEqual(here.report);
     expect(delay.max / 1e6).toBeLessThan(100);
@@ -269,7 +301,7 @@ describe("diagnostics and exports run in a long-work thread", () => {
 
   it("an aborted diagnostics stops: its thread goes idle and the process stops using CPU", async () => {
     const abort = new AbortController();
-    const running = runLongWork({ kind: "diagnose", dataset: "dg-large", options: { task: parseTrainingTask(slowTask), framework: "trl" } }, db.url, abort.signal);
+    const running = runLongWork({ kind: "diagnose", dataset: await getDataset(db.pool, "dg-large"), options: { task: parseTrainingTask(slowTask), framework: "trl" } }, db.url, abort.signal);
     running.catch(() => {});
     expect(await waitUntil(() => longWorkState().running === 1, 5000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500)); // well into the work

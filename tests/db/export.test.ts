@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { GET } from "../../app/api/export/route";
 import { DEFAULT_SPLIT, exportHref, type TaskJson } from "../../components/training/builder-state";
 import { connect, type Database } from "../../server/db/client";
+import { getDataset } from "../../server/db/datasets";
 import { parseExportQuery } from "../../server/services/export-prepared";
 import { importFromPath } from "../../server/services/imports";
-import { prepareDataset } from "../../server/services/prepare-dataset";
+import { prepareDataset } from "../../server/services/prepare";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 import { longWorkStats, shutdownLongWork } from "../../server/long-work/pool";
@@ -119,7 +120,7 @@ describe("GET /api/export", () => {
 
   it("returns what prepareDataset (the CLI's path) prepares with the same settings, for both splits", async () => {
     const settings = { trainSize: 0.5, seed: 3, maxRecords: 5, statuses: ["submitted" as const] };
-    const { prepared } = await prepareDataset(db, DATASET, {
+    const { prepared } = await prepareDataset(db, await getDataset(db.pool, DATASET), {
       task: parseTrainingTask(TASK),
       framework: "trl",
       trainSize: 0.5,

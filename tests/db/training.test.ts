@@ -9,9 +9,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
+import { getDataset } from "../../server/db/datasets";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
-import { prepareDataset } from "../../server/services/prepare-dataset";
+import { prepareDataset } from "../../server/services/prepare";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 
@@ -175,7 +176,7 @@ describe("training procedures", () => {
 
   it("a formatting function's full prepare sees each record's metadata", async () => {
     const task = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { return sample.prompt + ' ' + sample.metadata; }" } };
-    const { prepared } = await prepareDataset(db, "it-prefs", { task: parseTrainingTask(task), framework: "trl" });
+    const { prepared } = await prepareDataset(db, await getDataset(db.pool, "it-prefs"), { task: parseTrainingTask(task), framework: "trl" });
     expect(prepared.train.slice(0, 2)).toEqual([{ id: "0", text: 'question 0? {"batch": 0}' }, { id: "1", text: 'question 1? {"batch": 1}' }]);
   });
 

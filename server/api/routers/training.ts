@@ -7,22 +7,21 @@ import { TRPCError } from "@trpc/server";
 import { procedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
-import { frameworksFor, FRAMEWORKS, parseTrainingTask, TASK_KINDS, TaskConfigError, TaskParseError, tasksAvailableFor, DROP_REASONS, type TrainingTask } from "../../training";
+import {
+  frameworksFor,
+  parseTrainingTask,
+  TASK_KINDS,
+  TaskConfigError,
+  TaskParseError,
+  tasksAvailableFor,
+  DROP_REASONS,
+  type TrainingTask,
+} from "../../training";
 import { FormattingFunctionError } from "../../training/sandbox";
-import { previewDataset } from "../../services/prepare-dataset";
+import { previewDataset } from "../../services/preview";
 import { prepareCommand } from "../../services/prepare-command";
+import { datasetNameSchema, prepareOptions, prepareOptionsSchema } from "../../services/prepare-options";
 import { runLongWork } from "../../long-work/pool";
-
-const datasetName = z.string().min(1).max(200);
-const filterBySchema = z.object({ responseStatus: z.array(z.enum(["submitted", "draft", "discarded", "pending"])).optional() }).optional();
-const splitSchema = {
-  trainSize: z.number().gt(0).max(1).optional(),
-  testSize: z.number().min(0).lt(1).optional(),
-  seed: z.number().int().optional(),
-  maxRecords: z.number().int().positive().optional(),
-  filterBy: filterBySchema,
-};
-const crossEncoder = z.boolean().optional();
 
 /** A task that does not parse is part of normal editing: returned as a message, not thrown. */
 function parseTask(task: unknown): { task: TrainingTask; error: null } | { task: null; error: string } {
@@ -34,6 +33,15 @@ function parseTask(task: unknown): { task: TrainingTask; error: null } | { task:
   }
 }
 
+/**
+ * The task's own mistakes, which editing goes through (the classes' `name`s): the long-work thread
+ * sends errors back by name and message, its classes do not cross.
+ */
+const TASK_MISTAKES: ReadonlySet<string> = new Set(["TaskConfigError", "RecordFormattingError", "PrepareError", "FormattingFunctionError"]);
+function isTaskMistake(error: unknown): boolean {
+  return error instanceof Error && TASK_MISTAKES.has(error.name);
+}
+
 function checkFramework(task: TrainingTask, framework: string) {
   if (!frameworksFor(task).includes(framework as never)) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `${task.task} cannot be prepared for ${framework}; choose one of ${frameworksFor(task).join(", ")}` });
@@ -41,7 +49,7 @@ function checkFramework(task: TrainingTask, framework: string) {
 }
 
 export const trainingRouter = router({
-  options: procedure.input(z.object({ dataset: datasetName })).query(async ({ ctx, input }) => {
+  options: procedure.input(z.object({ dataset: datasetNameSchema })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.dataset);
     return {
       ...tasksAvailableFor(dataset.settings),
@@ -52,17 +60,14 @@ export const trainingRouter = router({
 
   preview: procedure
     .input(
-      z.object({
-        dataset: datasetName,
+      prepareOptionsSchema.pick({ framework: true, filterBy: true, crossEncoder: true }).extend({
+        dataset: datasetNameSchema,
         task: z.unknown(),
-        framework: z.enum(FRAMEWORKS),
         mode: z.enum(["page", "sample"]).default("page"),
         cursor: recordCursorSchema.nullish(),
         limit: z.number().int().min(1).max(100).default(20),
         sampleSeed: z.number().int().optional(),
         indexes: z.array(z.number().int().nonnegative()).max(100).optional(),
-        filterBy: filterBySchema,
-        crossEncoder,
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -70,7 +75,8 @@ export const trainingRouter = router({
       if (!parsed.task) return { taskError: parsed.error, records: [], formatted: null, nextCursor: null };
       checkFramework(parsed.task, input.framework);
       try {
-        const result = await previewDataset(ctx.db, input.dataset, {
+        const dataset = await getDataset(ctx.db.pool, input.dataset);
+        const result = await previewDataset(ctx.db, dataset, {
           ...input,
           task: parsed.task,
           frameworkOptions: input.crossEncoder ? { crossEncoder: true } : undefined,
@@ -88,42 +94,42 @@ export const trainingRouter = router({
   /**
    * Reports the whole dataset's counts, drops, distributions and warnings (diagnoseDataset, in a
    * long-work thread); with `tokenizer` (a folder or tokenizer.json on the server), token lengths
-   * too. A tokenizer that cannot be loaded costs the token histogram only (tokenizerError).
+   * too. A tokenizer that cannot be loaded costs the token histogram only (tokenizerError). A
+   * mistake in the task (a config error, a formatting function that fails on a record, an
+   * impossible split, no rows) is returned as taskError, as the preview does; anything else (the
+   * database, a lost thread) is an error.
    */
   diagnostics: procedure
     .input(
-      z.object({
-        dataset: datasetName,
+      prepareOptionsSchema.extend({
+        dataset: datasetNameSchema,
         task: z.unknown(),
-        framework: z.enum(FRAMEWORKS),
-        crossEncoder,
         tokenizer: z.string().trim().max(1000).optional(),
-        ...splitSchema,
       }),
     )
     .query(async ({ ctx, input, signal }) => {
+      const noReport = { tokenizerError: null, report: null, dropped: null, meta: null };
       const parsed = parseTask(input.task);
-      if (!parsed.task) return { taskError: parsed.error, tokenizerError: null, report: null, dropped: null, meta: null };
+      if (!parsed.task) return { taskError: parsed.error, ...noReport };
       checkFramework(parsed.task, input.framework);
-      const frameworkOptions = input.crossEncoder ? { crossEncoder: true } : undefined;
+      const dataset = await getDataset(ctx.db.pool, input.dataset);
       try {
         // Diagnostics of a large dataset take seconds of CPU: they run in a long-work thread, so
         // pages keep being served meanwhile, and they stop when the request is aborted (the
         // browser moved on to a newer task, or went away) instead of finishing work nobody will read.
-        const { dataset, tokenizer, task: _raw, crossEncoder: _crossEncoder, ...split } = input;
         const { report, meta: { dropped, ...meta }, tokenizerError } = await runLongWork(
-          { kind: "diagnose", dataset, options: { ...split, task: parsed.task, frameworkOptions }, tokenizer },
+          { kind: "diagnose", dataset, options: prepareOptions(input, parsed.task), tokenizer: input.tokenizer },
           ctx.db.url,
           signal,
         );
         return { taskError: null, tokenizerError, report, dropped, meta };
       } catch (error) {
-        // A formatting function that fails on some record, or an impossible split: show it.
-        return { taskError: (error as Error).message, tokenizerError: null, report: null, dropped: null, meta: null };
+        if (isTaskMistake(error)) return { taskError: (error as Error).message, ...noReport };
+        throw error;
       }
     }),
 
   command: procedure
-    .input(z.object({ dataset: datasetName, framework: z.enum(FRAMEWORKS), crossEncoder, ...splitSchema }))
+    .input(prepareOptionsSchema.extend({ dataset: datasetNameSchema }))
     .query(({ input }) => prepareCommand({ ...input, filterBy: input.filterBy?.responseStatus })),
 });

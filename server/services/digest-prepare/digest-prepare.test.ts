@@ -4,15 +4,15 @@
  * duplicates, conflicts, leakage, missing texts and answers, invalid labels, no rows at all.
  */
 import { describe, expect, it } from "vitest";
-import type { DatasetSettings, StoredRecord } from "../feedback/schema";
-import { diagnosePrepared } from "./diagnostics";
+import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
+import { diagnosePrepared } from "../../training/diagnostics";
 import { createDigestPrepare, digestPositions, fillExamples, IrregularDigestError, type DigestPrepareInput } from "./digest-prepare";
-import { DigestWriter, HAS_RESPONSE, readDigestBlock, STATUS_BITS, textKey, type RecordDigest } from "../feedback/record-digest";
-import { PrepareError } from "./errors";
-import { prepareForTraining } from "./prepare-for-training";
-import { createRng } from "./random";
-import { parseTrainingTask } from "./tasks/schema";
-import { dataset, discarded, draft, question, record, submitted } from "./test-helpers";
+import { DigestWriter, HAS_RESPONSE, readDigestBlock, STATUS_BITS, textKey, type RecordDigest } from "../../feedback/record-digest";
+import { PrepareError } from "../../training/errors";
+import { prepareForTraining } from "../../training/prepare-for-training";
+import { createRng } from "../../training/random";
+import { parseTrainingTask } from "../../training/tasks/schema";
+import { dataset, discarded, draft, question, record, submitted } from "../../training/test-helpers";
 
 const SETTINGS = dataset(["text", "other?"], [question.label("topic", ["a", "b", "c"]), question.rating("score", [1, 2, 3, 4, 5]), question.text("note")]);
 

@@ -23,18 +23,18 @@ import {
   recordCounts,
   warningsFor,
   type DiagnosticsReport,
-} from "./diagnostics";
-import { PrepareError } from "./errors";
-import { createPlan } from "./pipeline";
-import { buildMeta, dropTally, noRowsMessage, type PreparedData, type PreparedMeta, type PrepareInput } from "./prepare-for-training";
-import type { Framework, Row, RowContext } from "./frameworks/types";
-import { randomIndex, derivedRng } from "./random";
-import { resolveSplitSizes, splitRows } from "./split";
-import type { TrainingTask } from "./tasks/schema";
-import { labelNames } from "./tasks/text-classification";
-import { DEFAULT_STRATEGY, unifyAnswers, type UnificationStrategy } from "./unify";
-import { questionOptions, type DatasetSettings, type QuestionSettings, type ResponseValue } from "../feedback/schema";
-import { HAS_RESPONSE, isDigestQuestion, STATUS_BITS, type RecordDigest } from "../feedback/record-digest";
+} from "../../training/diagnostics";
+import { PrepareError } from "../../training/errors";
+import { createPlan } from "../../training/pipeline";
+import { buildMeta, dropTally, noRowsMessage, type PreparedData, type PreparedMeta, type PrepareInput } from "../../training/prepare-for-training";
+import type { Framework, Row, RowContext } from "../../training/frameworks/types";
+import { randomIndex, derivedRng } from "../../training/random";
+import { resolveSplitSizes, splitRows } from "../../training/split";
+import type { TrainingTask } from "../../training/tasks/schema";
+import { labelNames } from "../../training/tasks/text-classification";
+import { DEFAULT_STRATEGY, unifyAnswers, type UnificationStrategy } from "../../training/unify";
+import { questionOptions, type DatasetSettings, type QuestionSettings, type ResponseValue } from "../../feedback/schema";
+import { HAS_RESPONSE, isDigestQuestion, STATUS_BITS, type RecordDigest } from "../../feedback/record-digest";
 
 /** Frameworks whose classification rows are {text, label id(s)} or spaCy's cats, with no split check. */
 const DIGEST_FRAMEWORKS: readonly Framework[] = ["transformers", "peft", "setfit", "spacy", "spacy-transformers"];
