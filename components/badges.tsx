@@ -1,16 +1,16 @@
 /** Status and agreement badges: one colour scheme for the list and the record view. */
-import type { ResponseStatus } from "~/server/feedback/schema";
+import type { StatusFilter } from "~/server/feedback/schema";
 import type { AgreementLevel } from "./agreement";
 import { Chip, type ChipTone } from "./ui";
 
-const STATUS_TONES: Record<ResponseStatus | "pending", ChipTone> = {
+const STATUS_TONES: Record<StatusFilter, ChipTone> = {
   submitted: "green",
   draft: "amber",
   discarded: "grey",
   pending: "slate",
 };
 
-export function StatusBadge({ status, count }: { status: ResponseStatus | "pending"; count?: number }) {
+export function StatusBadge({ status, count }: { status: StatusFilter; count?: number }) {
   return (
     <Chip tone={STATUS_TONES[status]}>
       {count !== undefined && <span className="tabular-nums">{count}</span>}

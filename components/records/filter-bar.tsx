@@ -2,7 +2,7 @@
 /** The records view's controls: search, annotator/status/suggestion/metadata filters, sort. */
 import { useState, type ReactNode } from "react";
 import type { RecordFilter } from "~/server/feedback/record-query";
-import type { DatasetSettings, MetadataProperty } from "~/server/feedback/schema";
+import { RESPONSE_STATUSES, STATUS_FILTERS, type DatasetSettings, type MetadataProperty } from "~/server/feedback/schema";
 import { DebouncedInput } from "~/components/debounced-input";
 import { MultiSelect } from "~/components/multi-select";
 import { shortUserId } from "~/components/format";
@@ -11,8 +11,6 @@ import { buttonStyle, cx, inputClass } from "~/components/ui";
 import { isFiltered, type RecordView } from "./use-record-view";
 
 type QuestionStatus = NonNullable<RecordFilter["questionStatus"]>[number];
-const ANNOTATOR_STATUSES = ["submitted", "draft", "discarded"] as const;
-const QUESTION_STATUSES = ["submitted", "draft", "discarded", "pending"] as const;
 const selectClass = cx(inputClass, "pr-7");
 
 export function FilterBar({ settings, annotators, view }: { settings: DatasetSettings; annotators: Annotator[]; view: RecordView }) {
@@ -51,7 +49,7 @@ export function FilterBar({ settings, annotators, view }: { settings: DatasetSet
             onChange={(e) => setFilter({ annotatorStatus: (e.target.value || undefined) as RecordFilter["annotatorStatus"] })}
           >
             <option value="">any status</option>
-            {ANNOTATOR_STATUSES.map((s) => (
+            {RESPONSE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
@@ -160,7 +158,7 @@ function QuestionStatusControls({ settings, conditions, onChange }: { settings: 
                 onChange={(e) => update(i, { ...row, status: (e.target.value || undefined) as QuestionStatus["status"] | undefined })}
               >
                 <option value="">any status</option>
-                {QUESTION_STATUSES.map((s) => (
+                {STATUS_FILTERS.map((s) => (
                   <option key={s} value={s}>
                     {s}
                   </option>

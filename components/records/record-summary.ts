@@ -1,5 +1,5 @@
 /** What a list row shows about a record, derived once from the record and the settings. */
-import type { DatasetSettings, ResponseStatus } from "~/server/feedback/schema";
+import { RESPONSE_STATUSES, type DatasetSettings, type ResponseStatus } from "~/server/feedback/schema";
 import { recordAgreement, type AgreementLevel } from "~/components/agreement";
 import type { BrowsedRecord } from "~/components/types";
 
@@ -11,8 +11,6 @@ export interface RecordSummary {
   suggestions: number;
 }
 
-const STATUS_ORDER: ResponseStatus[] = ["submitted", "draft", "discarded"];
-
 export function summariseRecord(record: BrowsedRecord, settings: DatasetSettings): RecordSummary {
   const field = settings.fields.find((f) => record.fields[f.name]) ?? settings.fields[0];
   const text = record.fields[field.name] ?? "";
@@ -21,7 +19,7 @@ export function summariseRecord(record: BrowsedRecord, settings: DatasetSettings
   for (const response of record.responses) counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
   return {
     preview,
-    statusCounts: STATUS_ORDER.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!]),
+    statusCounts: RESPONSE_STATUSES.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!]),
     agreement: recordAgreement(record.responses, settings.questions),
     suggestions: record.suggestions.length,
   };

@@ -7,11 +7,13 @@
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
+import { StatusBadge } from "~/components/badges";
 import { recordHref, recordNumber, shortUserId } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
-import { Chip, cx, ErrorMessage, type ChipTone } from "~/components/ui";
+import { Chip, cx, ErrorMessage } from "~/components/ui";
 import type { Framework, PreviewView, TaskJson } from "./builder-state";
 import { Segmented, smallButtonClass } from "./controls";
+import type { StatusFilter } from "~/server/feedback/schema";
 import type { DatasetSettings, FormattedRecord, PreviewRecord, RecordCursor } from "./types";
 
 export const PAGE_SIZE = 10;
@@ -22,8 +24,6 @@ export interface PreviewFocus {
   /** How many records the reason dropped in all (only the first ones are listed). */
   count: number;
 }
-
-const STATUS_TONE: Record<string, ChipTone> = { submitted: "green", draft: "amber", discarded: "grey" };
 
 /** A response value in one line: rankings in rank order, lists joined, long text cut. */
 export function compactValue(value: unknown): string {
@@ -48,8 +48,6 @@ export function compactValue(value: unknown): string {
 
 function RawRecord({ record, settings }: { record: PreviewRecord; settings: DatasetSettings }) {
   const order = settings.questions.map((q) => q.name);
-  const counts = { submitted: 0, draft: 0, discarded: 0 } as Record<string, number>;
-  for (const r of record.responses) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return (
     <div className="min-w-0 space-y-2 text-xs">
       <dl className="space-y-1.5">
@@ -71,7 +69,7 @@ function RawRecord({ record, settings }: { record: PreviewRecord; settings: Data
           {record.responses.map((response, i) => (
             <li key={i} className={cx("flex gap-1.5 rounded px-1 py-0.5", response.status !== "submitted" && "opacity-70")}>
               <span className="flex shrink-0 items-start gap-1">
-                <Chip tone={STATUS_TONE[response.status] ?? "slate"}>{response.status}</Chip>
+                <StatusBadge status={response.status} />
                 <span className="pt-0.5 font-mono text-[10px] text-slate-400" title={response.userId ?? "no user id"}>
                   {shortUserId(response.userId)}
                 </span>
@@ -205,7 +203,7 @@ export function PreviewPanel({
   settings: DatasetSettings;
   task: TaskJson;
   framework: Framework;
-  filterBy: { filterBy?: { responseStatus: ("submitted" | "draft" | "discarded" | "pending")[] } };
+  filterBy: { filterBy?: { responseStatus: StatusFilter[] } };
   crossEncoder: boolean;
   view: PreviewView;
   onView: (view: PreviewView) => void;

@@ -3,19 +3,20 @@
  * URL (so a view can be shared) and the CLI. Pure: no database here.
  */
 import { z } from "zod";
+import { RESPONSE_STATUSES, STATUS_FILTERS } from "./schema";
 
 export const questionStatusFilterSchema = z.object({
   /** A question name; absent: any question. */
   question: z.string().optional(),
   /** pending: the record has no response (with a value for that question). */
-  status: z.enum(["submitted", "draft", "discarded", "pending"]),
+  status: z.enum(STATUS_FILTERS),
 });
 
 export const recordFilterSchema = z.object({
   /** Annotator ids (per-dataset numbers, see the annotators list). Records with a response by any of them. */
   annotators: z.array(z.number().int().nonnegative()).max(100).optional(),
   /** Narrows `annotators` (or any annotator) to responses with this status. */
-  annotatorStatus: z.enum(["submitted", "draft", "discarded"]).optional(),
+  annotatorStatus: z.enum(RESPONSE_STATUSES).optional(),
   questionStatus: z.array(questionStatusFilterSchema).max(20).optional(),
   /** true: any suggestion; a question name: a suggestion for that question; false: none. */
   suggestion: z.union([z.boolean(), z.string()]).optional(),

@@ -101,6 +101,9 @@ export type DatasetSettings = z.infer<typeof datasetSettingsSchema>;
 
 export const RESPONSE_STATUSES = ["submitted", "draft", "discarded"] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+/** What a status filter may select: a response status, or "pending" (no response). */
+export const STATUS_FILTERS = [...RESPONSE_STATUSES, "pending"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export interface RankingItem {
   value: string;

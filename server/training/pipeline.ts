@@ -2,7 +2,7 @@
  * The per-record path shared by prepareForTraining and the preview (formatRecords), so that the
  * preview shows exactly what training gets: filter → task samples → framework rows.
  */
-import type { DatasetSettings, ResponseStatus, StoredRecord } from "../feedback/schema";
+import type { DatasetSettings, StatusFilter, StoredRecord } from "../feedback/schema";
 import { drop, keepOrFirstDrop, type Drop } from "./drop-reasons";
 import { InvalidSampleError, RecordFormattingError, TaskConfigError } from "./errors";
 import { ADAPTERS, frameworksFor } from "./frameworks";
@@ -12,8 +12,6 @@ import { compileTask } from "./tasks";
 import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { CompiledTask, Sample } from "./tasks/types";
-
-export type StatusFilter = ResponseStatus | "pending";
 
 export interface FilterBy {
   /** A record matches a status if any of its responses has it; "pending" = the record has no responses. */
