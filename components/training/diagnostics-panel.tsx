@@ -12,7 +12,8 @@ import { formatNumber } from "~/components/format";
 import { recordHref } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { cx, ErrorMessage } from "~/components/ui";
-import { splitInput, type Framework, type SplitSettings, type TaskJson } from "./builder-state";
+import { splitInput } from "./builder-requests";
+import type { Framework, SplitSettings, TaskJson } from "./builder-state";
 import { selectBase, smallButtonClass } from "./controls";
 import type { DiagnosticsReport } from "./types";
 

@@ -3,7 +3,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { cx } from "~/components/ui";
-import { exportHref, splitInput, taskJsonText, type Framework, type SplitSettings, type TaskJson } from "./builder-state";
+import { exportHref, splitInput, taskJsonText } from "./builder-requests";
+import type { Framework, SplitSettings, TaskJson } from "./builder-state";
 import { CopyButton } from "./controls";
 
 const linkClass =

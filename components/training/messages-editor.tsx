@@ -1,7 +1,8 @@
 "use client";
 /** The chat messages list: role + content template, or a conversation inserted from a field. */
 import { cx } from "~/components/ui";
-import { CHAT_ROLE_LIST, placeholder, type ChatRole, type MessageSpec, type TemplateSpec } from "./builder-state";
+import { CHAT_ROLE_LIST, type ChatRole, type MessageSpec, type TemplateSpec } from "./builder-state";
+import { placeholder } from "./task-editing";
 import { selectBase, smallButtonClass } from "./controls";
 import { TemplateSlotEditor, type PlaceholderInfo } from "./template-editor";
 

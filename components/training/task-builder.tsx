@@ -11,21 +11,10 @@ import { Breadcrumb } from "~/components/datasets/dataset-header";
 import { datasetHref, formatNumber } from "~/components/format";
 import { useTRPC } from "~/components/trpc";
 import { ErrorMessage, Loading } from "~/components/ui";
-import {
-  availableModes,
-  filterInput,
-  firstTaskKind,
-  frameworkFor,
-  initialTask,
-  parseSettingsParams,
-  parseTaskParam,
-  preferredMode,
-  stateToSearchParams,
-  type BuilderState,
-  type TaskJson,
-  type TaskKind,
-  type TaskMode,
-} from "./builder-state";
+import { filterInput } from "./builder-requests";
+import type { BuilderState, TaskJson, TaskKind, TaskMode } from "./builder-state";
+import { parseSettingsParams, parseTaskParam, stateToSearchParams } from "./builder-url";
+import { availableModes, firstTaskKind, frameworkFor, initialTask, preferredMode } from "./starting-tasks";
 import { useDebouncedValue } from "./controls";
 import { DiagnosticsPanel } from "./diagnostics-panel";
 import { ExportPanel } from "./export-panel";

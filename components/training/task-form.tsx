@@ -2,29 +2,23 @@
 /** The builder's sidebar: task, definition mode, framework, mapping, split and filter. */
 import { useMemo } from "react";
 import { cx } from "~/components/ui";
+import { STATUS_FILTERS, type StatusFilter } from "~/server/feedback/schema";
 import {
-  availableModes,
-  exampleFunction,
-  getPath,
   MODE_LABELS,
   RESPONSES_MODE_LIST,
-  referencedNames,
-  setPath,
-  slotName,
-  slotsOf,
-  STATUS_FILTERS,
-  defaultMessages,
   type BuilderState,
   type Framework,
   type FunctionLanguage,
   type MessageSpec,
   type SplitSettings,
-  type StatusFilter,
   type TaskJson,
   type TaskKind,
   type TaskMode,
   type TemplateSpec,
 } from "./builder-state";
+import { exampleFunction } from "./example-functions";
+import { availableModes, slotsOf, defaultMessages } from "./starting-tasks";
+import { getPath, referencedNames, setPath, slotName } from "./task-editing";
 import { CodeEditor } from "./code-editor";
 import { Field, Segmented, selectClass, smallButtonClass, Step } from "./controls";
 import { MessagesEditor } from "./messages-editor";

@@ -5,7 +5,8 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { cx } from "~/components/ui";
-import { insertAt, placeholder, specKind, type TemplateSpec } from "./builder-state";
+import type { TemplateSpec } from "./builder-state";
+import { insertAt, placeholder, specKind } from "./task-editing";
 import { selectBase, textareaClass } from "./controls";
 
 export interface PlaceholderInfo {

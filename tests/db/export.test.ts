@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { GET } from "../../app/api/export/route";
-import { DEFAULT_SPLIT, exportHref, type TaskJson } from "../../components/training/builder-state";
+import { exportHref } from "../../components/training/builder-requests";
+import { DEFAULT_SPLIT, type TaskJson } from "../../components/training/builder-state";
 import { connect, type Database } from "../../server/db/client";
 import { getDataset } from "../../server/db/datasets";
 import { parseExportQuery } from "../../server/services/export-prepared";

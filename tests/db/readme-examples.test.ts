@@ -18,7 +18,8 @@ import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
 import { makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
 import { TASK_KINDS } from "../../server/training";
-import { frameworkFor, initialTask, type TaskMode } from "../../components/training/builder-state";
+import type { TaskMode } from "../../components/training/builder-state";
+import { frameworkFor, initialTask } from "../../components/training/starting-tasks";
 
 const run = promisify(execFile);
 const SAMPLES = path.resolve("samples");

@@ -1,22 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { tasksAvailableFor, frameworksFor, TASK_KINDS, DROP_REASONS, parseTrainingTask } from "~/server/training";
 import type { DatasetSettings } from "~/server/feedback/schema";
-import {
-  DEFAULT_SPLIT,
-  exampleFunction,
-  firstTaskKind,
-  initialTask,
-  insertAt,
-  modeOf,
-  parseSettingsParams,
-  parseTaskParam,
-  referencedNames,
-  setPath,
-  splitInput,
-  stateToSearchParams,
-  type BuilderState,
-} from "./builder-state";
-import { indentEdit, newlineEdit } from "./code-editor";
+import { exampleFunction } from "./example-functions";
+import { firstTaskKind, initialTask } from "./starting-tasks";
 import type { TrainingOptions } from "./types";
 
 const preference: DatasetSettings = {
@@ -130,81 +116,5 @@ describe("starting tasks", () => {
     expect(dpo).toContain('const ranking = sample["preference"].find((response: SampleResponse) => response.status === "submitted");');
     expect(dpo).toContain('return [sample["prompt"], sample[best] ?? best, sample[worst] ?? worst];');
     expect(dpo).toContain("function formatting_func(sample: Sample) {");
-  });
-});
-
-describe("task JSON helpers", () => {
-  it("modeOf infers the mode from the keys like the schema", () => {
-    expect(modeOf({ formatting_func: {} })).toBe("function");
-    expect(modeOf({ template: {} })).toBe("template");
-    expect(modeOf({ text: "a" })).toBe("default");
-    expect(modeOf({ mode: "template", formatting_func: {} })).toBe("template");
-  });
-
-  it("setPath copies and removes keys", () => {
-    const task = { task: "x", template: { a: "1" } };
-    const next = setPath(task, "template.b", "2");
-    expect(next).toEqual({ task: "x", template: { a: "1", b: "2" } });
-    expect(task.template).toEqual({ a: "1" });
-    expect(setPath(next, "template.a", undefined)).toEqual({ task: "x", template: { b: "2" } });
-  });
-
-  it("referencedNames finds placeholders, fallbacks, rankings and label questions, not literal braces", () => {
-    const names = referencedNames({
-      task: "text_classification",
-      label: "sentiment",
-      template: { text: "{{literal}} {title|body} {first_of}", other: { from_ranking: "pref", rank: "best" } },
-    });
-    expect([...names].sort()).toEqual(["body", "first_of", "pref", "sentiment", "title"]);
-  });
-
-  it("insertAt inserts at the caret or replaces the selection", () => {
-    expect(insertAt("ab", "{x}", 1)).toEqual({ text: "a{x}b", caret: 4 });
-    expect(insertAt("abcd", "{x}", 1, 3)).toEqual({ text: "a{x}d", caret: 4 });
-    expect(insertAt("ab", "{x}", 99)).toEqual({ text: "ab{x}", caret: 5 });
-  });
-});
-
-describe("URL round trip", () => {
-  const state: BuilderState = {
-    task: { task: "direct_preference_optimization", mode: "function", formatting_func: { language: "javascript", source: "function f(s) { return null; }" } },
-    framework: "trl",
-    split: { trainSize: 0.7, testSize: 0.2, seed: 7, maxRecords: 50, statuses: ["submitted", "draft"] },
-    crossEncoder: false,
-    view: { mode: "sample", sampleSeed: 3 },
-  };
-
-  it("restores the task, framework, split, filter and view", () => {
-    const params = new URLSearchParams(stateToSearchParams(state).toString());
-    expect(parseTaskParam(params.get("task"), ["direct_preference_optimization"])).toEqual(state.task);
-    expect(parseSettingsParams(params)).toEqual({ framework: "trl", split: state.split, crossEncoder: false, view: state.view });
-  });
-
-  it("ignores broken or foreign values", () => {
-    expect(parseTaskParam("{not json", ["text_classification"])).toBeNull();
-    expect(parseTaskParam(JSON.stringify({ task: "other" }), ["text_classification"])).toBeNull();
-    const settings = parseSettingsParams(new URLSearchParams("train=7&test=-1&seed=1.5&max=0&status=bogus,draft&view=nope"));
-    expect(settings.split).toEqual({ ...DEFAULT_SPLIT, statuses: ["draft"] });
-    expect(settings.view.mode).toBe("page");
-  });
-
-  it("splitInput leaves out unset values", () => {
-    expect(splitInput(DEFAULT_SPLIT)).toEqual({ trainSize: 0.8, seed: 42 });
-    expect(splitInput(state.split)).toEqual({ trainSize: 0.7, testSize: 0.2, seed: 7, maxRecords: 50, filterBy: { responseStatus: ["submitted", "draft"] } });
-  });
-});
-
-describe("code editor edits", () => {
-  it("Tab inserts an indent at the caret and indents every selected line", () => {
-    expect(indentEdit("ab", 1, 1, false)).toEqual({ text: "a  b", start: 3, end: 3 });
-    expect(indentEdit("a\nb\nc", 0, 3, false)).toEqual({ text: "  a\n  b\nc", start: 2, end: 7 });
-  });
-  it("Shift+Tab outdents", () => {
-    expect(indentEdit("  a\n  b", 2, 7, true)).toEqual({ text: "a\nb", start: 0, end: 3 });
-    expect(indentEdit("a", 1, 1, true)).toEqual({ text: "a", start: 1, end: 1 });
-  });
-  it("Enter keeps the indentation, one more after an opening bracket", () => {
-    expect(newlineEdit("  x", 3, 3)).toEqual({ text: "  x\n  ", start: 6, end: 6 });
-    expect(newlineEdit("f() {", 5, 5)).toEqual({ text: "f() {\n  ", start: 8, end: 8 });
   });
 });
