@@ -1,7 +1,7 @@
 /**
  * Turns one row of an Argilla FeedbackDataset export (a JSONL line or a Parquet row, the shape
- * `format_as("datasets")` produces, see docs §5.1) into a normalised FeedbackRecord, validating
- * it against the dataset settings on the way.
+ * `format_as("datasets")` produces, docs/argilla-semantics.md §6) into a normalised
+ * FeedbackRecord, validating it against the dataset settings on the way.
  *
  * This is the import hot path (it runs once per record, millions of times), so everything that
  * depends only on the settings (column names, label Sets, per-type value readers) is prepared

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toArgillaSample } from "./sample";
 import { dataset, discarded, draft, question, ranking, record, submitted } from "./test-helpers";
 
-describe("toArgillaSample (the formatting_func input, reference §2.4)", () => {
+describe("toArgillaSample (the formatting_func input, docs/argilla-semantics.md §3)", () => {
   const settings = dataset(
     ["text", "context?"],
     [question.label("label", ["a", "b"]), question.ranking("pref", ["r1", "r2"]), question.multiLabel("tags", ["x", "y"])],

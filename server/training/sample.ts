@@ -1,5 +1,5 @@
 /**
- * The record as Argilla 1.20+ hands it to a `formatting_func` (reference §2.4): one row of
+ * The record as Argilla 1.20+ hands it to a `formatting_func` (docs/argilla-semantics.md §3): one row of
  * `format_as("datasets")`. Built only on the formatting-function path.
  */
 import type { DatasetSettings, QuestionSettings, RankingItem, ResponseValue, SpanItem, StoredRecord } from "../feedback/schema";

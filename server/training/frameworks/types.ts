@@ -33,7 +33,7 @@ export interface RowView {
   texts: [column: string, text: string][];
 }
 
-/** The rows one framework expects for one task (reference §3). */
+/** The rows one framework expects for one task (docs/argilla-semantics.md §5). */
 export interface FrameworkAdapter<S> {
   /** One row per sample, or a drop (answer not in context, label not in the label set). Throws InvalidSampleError. */
   toRow(sample: S, id: string, ctx: RowContext): Row | Drop;

@@ -1,7 +1,7 @@
 /**
  * Function mode: the user's function runs in the sandbox on Argilla's `sample` (see ../sample.ts)
- * and its result is normalised and coerced the way Argilla 1.20+ does (reference §2.5), adapted
- * to JavaScript, which has no tuples:
+ * and its result is normalised and coerced the way Argilla 1.20+ does (docs/argilla-semantics.md
+ * §4), adapted to JavaScript, which has no tuples:
  *   - null/undefined → nothing;
  *   - a generator → its yielded items, as a list;
  *   - a list → each element normalised, keeping only the first item of each (Argilla's rule,
