@@ -132,7 +132,10 @@ class PairScorer:
     def __init__(self, model_dir: str):
         from pathlib import Path
 
-        self.cross = (Path(model_dir) / "studio_cross_encoder").exists()
+        from .sentence_transformers_runner import MARKER
+
+        marker = Path(model_dir) / MARKER
+        self.cross = marker.is_file() and json.loads(marker.read_text(encoding="utf-8")).get("kind") == "cross-encoder"
         if self.cross:
             from sentence_transformers import CrossEncoder
 
@@ -147,7 +150,9 @@ class PairScorer:
         if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) for t in p) for p in pairs):
             raise PredictError("`pairs` must be a list of [text, text]")
         if self.cross:
-            scores = self.model.predict([tuple(p) for p in pairs])
+            scores = self.model.predict([tuple(p) for p in pairs], convert_to_numpy=True)
+            if getattr(scores, "ndim", 1) > 1:  # one output per class: the class probabilities
+                return {"scores": [[float(v) for v in row] for row in scores]}
             return {"scores": [float(s) for s in scores]}
         left = self.model.encode([p[0] for p in pairs], convert_to_tensor=True, normalize_embeddings=True)
         right = self.model.encode([p[1] for p in pairs], convert_to_tensor=True, normalize_embeddings=True)
