@@ -163,6 +163,8 @@ def parse_job(data: Any, base_dir: Path) -> Job:
 
 def model_looks_local(model: str) -> bool:
     """A Hub id is `name` or `owner/name`; anything starting with `.`, `/` or `~`, or with two slashes, is a folder."""
+    if model.startswith("blank:"):  # spaCy's blank pipelines
+        return False
     return model.startswith((".", "/", "~")) or model.count("/") > 1 or Path(model).is_dir()
 
 
