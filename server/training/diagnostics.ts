@@ -23,6 +23,7 @@ export const TOKEN_BINS = [0, 1, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as
 export const MAX_TOKENIZED_ROWS = 10_000;
 /** A class with fewer rows than this fraction of the majority class is reported. */
 export const MINORITY_CLASS_RATIO = 0.1;
+/** Example excerpts listed per finding (duplicates, conflicts, leakage). */
 export const MAX_EXAMPLES = 5;
 
 /** Counts a text's tokens (special tokens left out), for token-length histograms. */
@@ -126,7 +127,7 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
     }
     if (duplicate) {
       duplicates.rows++;
-      if (duplicates.examples.length < MAX_EXAMPLES) duplicates.examples.push(excerpt(view.input));
+      if (duplicates.examples.length < MAX_EXAMPLES) duplicates.examples.push(view.input);
     }
     if (split === "train") {
       rowCounts.train++;
@@ -154,19 +155,19 @@ export function createDiagnostics(options: DiagnosticsOptions): Diagnostics {
       const leaked = testInputs.filter((input) => inputs.get(input)!.inTrain);
       const conflicts: string[] = [];
       for (const [input, seen] of inputs) if (typeof seen.labels !== "string") conflicts.push(input);
-      const report: DiagnosticsReport = {
-        records: { ...records, dropped: { ...records.dropped } },
-        rows: { ...rowCounts },
-        labels: hasLabels || ctx.labels ? labelDistribution(labelCounts, ctx.labels) : undefined,
-        duplicates: { rows: duplicates.rows, examples: [...duplicates.examples] },
-        conflicts: { inputs: conflicts.length, examples: conflicts.slice(0, MAX_EXAMPLES).map(excerpt) },
-        leakage: { rows: leaked.length, examples: leaked.slice(0, MAX_EXAMPLES).map(excerpt) },
-        lengths: histograms(lengths),
-        ...(options.tokens ? { tokens: { tokenizer: options.tokens.tokenizer, rows: tokenizedRows, lengths: histograms(tokenLengths) } } : {}),
-        warnings: [],
-      };
-      report.warnings = warningsFor(report);
-      return report;
+      return assembleReport(
+        { ...records, dropped: { ...records.dropped } },
+        {
+          rows: { train: rowCounts.train, test: rowCounts.test, total: rowCounts.total },
+          labels: hasLabels || ctx.labels ? labelCounts : undefined,
+          labelNames: ctx.labels?.names,
+          lengths: histograms(lengths),
+          duplicates: { rows: duplicates.rows, texts: duplicates.examples },
+          conflicts: { inputs: conflicts.length, texts: conflicts.slice(0, MAX_EXAMPLES) },
+          leakage: { rows: leaked.length, texts: leaked.slice(0, MAX_EXAMPLES) },
+        },
+        options.tokens ? { tokenizer: options.tokens.tokenizer, rows: tokenizedRows, lengths: histograms(tokenLengths) } : undefined,
+      );
     },
   };
 }
@@ -193,8 +194,54 @@ export function diagnosePrepared(
   return report;
 }
 
+/**
+ * What a pass over a prepare's rows tallies, for a report built without walking them again
+ * (preparedReport): rows per split, rows per label, text-length histograms per column, and the
+ * findings with the texts of their first examples (excerpted here).
+ */
+export interface RowTallies {
+  rows: { train: number; test: number; total?: number };
+  /** Rows per label name; undefined when the rows have no labels. */
+  labels?: ReadonlyMap<string, number>;
+  /** Every label of the label set, so unused ones show. */
+  labelNames?: readonly string[];
+  lengths: Record<string, LengthHistogram>;
+  duplicates: { rows: number; texts: readonly string[] };
+  conflicts: { inputs: number; texts: readonly string[] };
+  leakage: { rows: number; texts: readonly string[] };
+}
+
+/** The diagnostics report of a prepare (its meta: record counts, label set) from tallies of its rows. */
+export function preparedReport(meta: Pick<PreparedData["meta"], "counts" | "dropped" | "id2label">, tallies: RowTallies): DiagnosticsReport {
+  const labelNames = tallies.labelNames ?? (meta.id2label ? Object.keys(meta.id2label).map((id) => meta.id2label![Number(id)]!) : undefined);
+  return assembleReport(recordCounts(meta), { ...tallies, labelNames });
+}
+
+/** Text lengths as a histogram over `bins` (default LENGTH_BINS: characters). */
+export function lengthHistogram(lengths: Iterable<number>, bins: readonly number[] = LENGTH_BINS): LengthHistogram {
+  const acc = new LengthAccumulator(bins);
+  for (const length of lengths) acc.add(length);
+  return acc.histogram();
+}
+
+function assembleReport(records: DiagnosticsReport["records"], tallies: RowTallies, tokens?: DiagnosticsReport["tokens"]): DiagnosticsReport {
+  const report: DiagnosticsReport = {
+    records,
+    rows: { total: tallies.rows.total ?? tallies.rows.train + tallies.rows.test, train: tallies.rows.train, test: tallies.rows.test },
+    labels: tallies.labels ? labelDistribution(tallies.labels, tallies.labelNames) : undefined,
+    duplicates: { rows: tallies.duplicates.rows, examples: tallies.duplicates.texts.map(excerpt) },
+    conflicts: { inputs: tallies.conflicts.inputs, examples: tallies.conflicts.texts.slice(0, MAX_EXAMPLES).map(excerpt) },
+    leakage: { rows: tallies.leakage.rows, examples: tallies.leakage.texts.slice(0, MAX_EXAMPLES).map(excerpt) },
+    lengths: tallies.lengths,
+    ...(tokens ? { tokens } : {}),
+    warnings: [],
+  };
+  report.warnings = warningsFor(report);
+  return report;
+}
+
 /** The report's record counts from a prepare's meta: records with rows are those not dropped. */
-export function recordCounts(meta: Pick<PreparedData["meta"], "counts" | "dropped">): DiagnosticsReport["records"] {
+function recordCounts(meta: Pick<PreparedData["meta"], "counts" | "dropped">): DiagnosticsReport["records"] {
   const dropped: Partial<Record<DropReason, number>> = {};
   let droppedTotal = 0;
   for (const reason of DROP_REASON_LIST) {
@@ -205,14 +252,14 @@ export function recordCounts(meta: Pick<PreparedData["meta"], "counts" | "droppe
   return { total: meta.counts.records, withRows: meta.counts.records - droppedTotal, errors: 0, dropped };
 }
 
-export function labelDistribution(counts: Map<string, number>, labels: LabelSpace | undefined): Record<string, number> {
+function labelDistribution(counts: ReadonlyMap<string, number>, names: readonly string[] | undefined): Record<string, number> {
   const distribution: Record<string, number> = {};
-  for (const name of labels?.names ?? []) distribution[name] = 0; // every label, so unused ones show
+  for (const name of names ?? []) distribution[name] = 0; // every label, so unused ones show
   for (const [name, count] of counts) distribution[name] = count;
   return distribution;
 }
 
-export function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
+function warningsFor(report: DiagnosticsReport): DiagnosticsWarning[] {
   const warnings: DiagnosticsWarning[] = [];
   if (report.labels) {
     const entries = Object.entries(report.labels);
@@ -258,11 +305,11 @@ function accumulator(byColumn: Map<string, LengthAccumulator>, column: string, b
   return acc;
 }
 
-export function histograms(byColumn: Map<string, LengthAccumulator>): Record<string, LengthHistogram> {
+function histograms(byColumn: Map<string, LengthAccumulator>): Record<string, LengthHistogram> {
   return Object.fromEntries([...byColumn].map(([column, acc]) => [column, acc.histogram()]));
 }
 
-export class LengthAccumulator {
+class LengthAccumulator {
   private readonly counts: number[];
   private count = 0;
   private sum = 0;
@@ -294,6 +341,6 @@ export class LengthAccumulator {
   }
 }
 
-export function excerpt(text: string): string {
+function excerpt(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -6,11 +6,11 @@
 import type { DatasetSettings, StoredRecord } from "../feedback/schema";
 import { DROP_REASON_LIST, Drop, type DropReason } from "./drop-reasons";
 import { PrepareError, RecordFormattingError } from "./errors";
-import { createPlan, isMultiLabelSample, matchesFilter, type FilterBy, type Plan } from "./pipeline";
+import { createPlan, isMultiLabelSample, matchesFilter, type FilterBy } from "./pipeline";
 import type { LabelSpace } from "./frameworks/labels";
 import type { Framework, FrameworkOptions, Row } from "./frameworks/types";
 import { SampleSet } from "./sample-set";
-import { resolveSplitSizes, splitRows } from "./split";
+import { resolveSplitSizes, splitRows, type SplitSizes } from "./split";
 import type { SandboxOptions } from "./tasks/formatting-function";
 import type { TrainingTask } from "./tasks/schema";
 import type { Sample } from "./tasks/types";
@@ -67,8 +67,8 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
   }
   const plan = await createPlan(input);
   try {
-    const { dropped, noteDrop } = dropTally();
-    const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
+    const tally = createPrepareTally();
+    const { counts, noteDrop } = tally;
     const seen = plan.task.dedup ? new SampleSet() : undefined;
     const consistency = input.task.mode === "function" ? new ConsistencyCheck() : undefined;
     const openLabels = plan.task.labels !== undefined && plan.task.labels.names === null;
@@ -133,25 +133,30 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       }
       for (const { record, samples } of deferred) addRows(record, samples);
     }
-    if (rows.length === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
-
-    const { train, test } = splitRows(rows, {
+    return splitPrepared(rows, tally, {
+      input,
       sizes,
-      seed: input.seed ?? input.task.seed,
+      labels,
+      multiLabel,
       stratifyKey: plan.task.kind === "text_classification" ? plan.adapter.stratifyKey : undefined,
+      checkSplit: plan.adapter.checkSplit,
     });
-    plan.adapter.checkSplit?.(train, test);
-    Object.assign(counts, { rows: rows.length, train: train.length, test: test.length });
-    return { train, test, meta: buildMeta(input, plan, labels, multiLabel, counts, dropped) };
   } finally {
     plan.dispose();
   }
 }
 
-/** Dropped records by reason: a count and the first MAX_LISTED_IDS record ids of each. */
-export function dropTally(): { dropped: Record<DropReason, DroppedRecords>; noteDrop(reason: DropReason, recordId: string): void } {
+/** A prepare's record counts and its dropped records by reason (a count and the first MAX_LISTED_IDS record ids of each). */
+export interface PrepareTally {
+  counts: PreparedMeta["counts"];
+  dropped: Record<DropReason, DroppedRecords>;
+  noteDrop(reason: DropReason, recordId: string): void;
+}
+
+export function createPrepareTally(): PrepareTally {
   const dropped = Object.fromEntries(DROP_REASON_LIST.map((r) => [r, { count: 0, recordIds: [] }])) as unknown as Record<DropReason, DroppedRecords>;
   return {
+    counts: { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 },
     dropped,
     noteDrop(reason, recordId) {
       const entry = dropped[reason];
@@ -159,6 +164,31 @@ export function dropTally(): { dropped: Record<DropReason, DroppedRecords>; note
       if (entry.recordIds.length < MAX_LISTED_IDS) entry.recordIds.push(recordId);
     },
   };
+}
+
+/**
+ * The end of every prepare, whatever gave its rows (records here, or the digests of
+ * server/services/digest-prepare, which split row numbers): no rows is an error naming the drops;
+ * then the split and the meta.
+ */
+export function splitPrepared<T>(
+  items: T[],
+  tally: PrepareTally,
+  end: {
+    input: Pick<PrepareInput, "framework" | "task" | "seed">;
+    sizes: SplitSizes;
+    labels: LabelSpace | undefined;
+    multiLabel: boolean | undefined;
+    stratifyKey?: (item: T) => string;
+    checkSplit?: (train: T[], test: T[]) => void;
+  },
+): { train: T[]; test: T[]; meta: PreparedMeta } {
+  const { counts, dropped } = tally;
+  if (items.length === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
+  const { train, test } = splitRows(items, { sizes: end.sizes, seed: end.input.seed ?? end.input.task.seed, stratifyKey: end.stratifyKey });
+  end.checkSplit?.(train, test);
+  Object.assign(counts, { rows: items.length, train: train.length, test: test.length });
+  return { train, test, meta: buildMeta(end.input, end.labels, end.multiLabel, counts, dropped) };
 }
 
 /** Argilla's drop_duplicates: identical samples (deep equality) after the first are removed in place. */
@@ -173,9 +203,8 @@ function removeDuplicates(samples: (Sample | undefined)[], seen: SampleSet): num
   return removed;
 }
 
-export function buildMeta(
+function buildMeta(
   input: Pick<PrepareInput, "framework" | "task">,
-  plan: Pick<Plan, "task">,
   labels: LabelSpace | undefined,
   multiLabel: boolean | undefined,
   counts: PreparedMeta["counts"],
@@ -186,11 +215,11 @@ export function buildMeta(
     meta.label2id = labels.label2id();
     meta.id2label = labels.id2label();
   }
-  if (plan.task.kind === "text_classification") meta.multiLabel = multiLabel ?? false;
+  if (input.task.task === "text_classification") meta.multiLabel = multiLabel ?? false;
   return meta;
 }
 
-export function noRowsMessage(records: number, dropped: Record<DropReason, DroppedRecords>): string {
+function noRowsMessage(records: number, dropped: Record<DropReason, DroppedRecords>): string {
   if (records === 0) return "No records found in the dataset: import or add records first.";
   const reasons = DROP_REASON_LIST.filter((r) => dropped[r].count > 0).map((r) => `${r}: ${dropped[r].count}`);
   return (

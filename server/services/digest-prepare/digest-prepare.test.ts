@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetSettings, StoredRecord } from "../../feedback/schema";
 import { diagnosePrepared } from "../../training/diagnostics";
-import { createDigestPrepare, digestPositions, fillExamples, IrregularDigestError, type DigestPrepareInput } from "./digest-prepare";
+import { createDigestPrepare, digestPositions, IrregularDigestError, type DigestPrepareInput } from "./digest-prepare";
 import { DigestWriter, HAS_RESPONSE, readDigestBlock, STATUS_BITS, textKey, type RecordDigest } from "../../feedback/record-digest";
 import { PrepareError } from "../../training/errors";
 import { prepareForTraining } from "../../training/prepare-for-training";
@@ -70,7 +70,7 @@ async function both(c: Case, recs: StoredRecord[], settings = SETTINGS) {
     const digest = await createDigestPrepare({ ...input, recordCount: recs.length });
     for (const d of digestsOf(settings, recs, c.task.text as string, c.task.label as string)) digest.add(d);
     const result = digest.report();
-    const report = fillExamples(result, (idx) => recs[idx]!.fields.text as string);
+    const report = result.report((idx) => recs[idx]!.fields.text as string);
     // The prepared rows must be a prepare's rows.
     const prepared = digest.prepared((idx) => recs[idx]!.fields.text as string);
     expect(prepared).toEqual(fullPrepared);

@@ -13,23 +13,13 @@
  * report does not read texts: among a million distinct texts, a collision, which would merge two
  * inputs in its counts, has a chance of about 1 in 18,000.
  */
-import {
-  excerpt,
-  histograms,
-  labelDistribution,
-  LengthAccumulator,
-  LENGTH_BINS,
-  MAX_EXAMPLES,
-  recordCounts,
-  warningsFor,
-  type DiagnosticsReport,
-} from "../../training/diagnostics";
+import { lengthHistogram, MAX_EXAMPLES, preparedReport, type DiagnosticsReport } from "../../training/diagnostics";
 import { PrepareError } from "../../training/errors";
 import { createPlan } from "../../training/pipeline";
-import { buildMeta, dropTally, noRowsMessage, type PreparedData, type PreparedMeta, type PrepareInput } from "../../training/prepare-for-training";
+import { createPrepareTally, splitPrepared, type PreparedData, type PreparedMeta, type PrepareInput } from "../../training/prepare-for-training";
 import type { Framework, Row, RowContext } from "../../training/frameworks/types";
 import { randomIndex, derivedRng } from "../../training/random";
-import { resolveSplitSizes, splitRows } from "../../training/split";
+import { resolveSplitSizes } from "../../training/split";
 import type { TrainingTask } from "../../training/tasks/schema";
 import { labelNames } from "../../training/tasks/text-classification";
 import { DEFAULT_STRATEGY, unifyAnswers, type UnificationStrategy } from "../../training/unify";
@@ -65,16 +55,16 @@ export class IrregularDigestError extends Error {
 }
 
 export interface DigestReport {
-  report: DiagnosticsReport;
   meta: PreparedMeta;
-  /** Records whose text each example excerpt shows, in order: fill with fillExamples. */
-  examples: { conflicts: number[]; leakage: number[] };
+  /** The records whose texts the report's examples show: read them, then take the report. */
+  exampleRecords: number[];
+  report(textOf: (idx: number) => string): DiagnosticsReport;
 }
 
 export interface DigestPrepare {
   /** Adds the next record in idx order (the digest object may be reused by the caller). */
   add(digest: RecordDigest): void;
-  /** The diagnostics report. Throws PrepareError when no record gives a row, as prepareForTraining does. */
+  /** The diagnostics. Throws PrepareError when no record gives a row, as prepareForTraining does. */
   report(): DigestReport;
   /**
    * What prepareForTraining returns for these records, built from their texts. Throws
@@ -113,8 +103,8 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
   const statusMask = (statusFilter ?? []).reduce((mask, s) => mask | (s === "pending" ? 0 : STATUS_BITS[s]), 0);
   const pendingMatches = statusFilter?.includes("pending") ?? false;
 
-  const { dropped, noteDrop } = dropTally();
-  const counts = { records: 0, rows: 0, duplicates: 0, train: 0, test: 0 };
+  const tally = createPrepareTally();
+  const { counts, noteDrop } = tally;
   let accepted = 0;
   const keys = new KeyTable(input.recordCount);
   /** Label name → label code (dedup compares codes) and its id in the label set (-1: invalid_label). */
@@ -164,11 +154,8 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
 
   /** The end of a prepare, on rows or on row numbers: no rows is an error, then the split and the meta. */
   function split<T>(items: T[], stratifyKey: ((item: T) => string) | undefined): { train: T[]; test: T[]; meta: PreparedMeta } {
-    if (items.length === 0) throw new PrepareError(noRowsMessage(counts.records, dropped));
-    const { train, test } = splitRows(items, { sizes, seed: input.seed ?? task.seed, stratifyKey });
-    Object.assign(counts, { rows: items.length, train: train.length, test: test.length });
     // Label and rating answers are single labels: a classification prepare's multiLabel is false.
-    return { train, test, meta: buildMeta({ framework, task }, plan, labels, false, counts, dropped) };
+    return splitPrepared(items, tally, { input: { framework, task, seed: input.seed }, sizes, labels, multiLabel: false, stratifyKey });
   }
 
   return {
@@ -232,7 +219,6 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
 
       // The report walks train rows, then test rows, as diagnosePrepared does.
       const rowsOfLabel = new Int32Array(labels.names.length);
-      const lengths = new LengthAccumulator(LENGTH_BINS);
       // Only texts with several rows (keys.shared: few) can conflict or leak; each is looked at
       // once, so the walk over a million rows stays sequential.
       const splitOf = new Uint8Array(n); // 0: in no split (train_size + test_size < 1), 1: train, 2: test
@@ -249,7 +235,6 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
       let leaked = 0;
       for (const i of [...train, ...test]) {
         rowsOfLabel[rows.label[i]!]!++;
-        lengths.add(rows.textLength[i]!);
         const text = shared.get(rows.slot[i]!);
         if (!text) continue;
         // Rows of one text have different labels (duplicates are gone): two or more is a conflict.
@@ -267,30 +252,28 @@ export async function createDigestPrepare(input: DigestPrepareInput): Promise<Di
       byLabelId.forEach(({ viewLabels }, id) => {
         for (const name of viewLabels) labelCounts.set(name, (labelCounts.get(name) ?? 0) + rowsOfLabel[id]!);
       });
-      const column = byLabelId[0]?.column ?? "text";
-      const lengthsByColumn = new Map([[column, lengths]]);
-      const report: DiagnosticsReport = {
-        records: recordCounts(meta),
-        rows: { total: train.length + test.length, train: train.length, test: test.length },
-        labels: labelDistribution(labelCounts, labels),
-        // Default mode removed every exact duplicate before rows were built.
-        duplicates: { rows: 0, examples: [] },
-        conflicts: { inputs: conflictCount, examples: [] },
-        leakage: { rows: leaked, examples: [] },
-        lengths: histograms(lengthsByColumn),
-        warnings: [],
+      function* textLengths() {
+        for (const i of train) yield rows.textLength[i]!;
+        for (const i of test) yield rows.textLength[i]!;
+      }
+      const lengths = { [byLabelId[0]?.column ?? "text"]: lengthHistogram(textLengths()) };
+      return {
+        meta,
+        exampleRecords: [...new Set([...conflicts, ...leakage])],
+        report: (textOf) =>
+          preparedReport(meta, {
+            rows: { train: train.length, test: test.length },
+            labels: labelCounts,
+            labelNames: labels.names,
+            lengths,
+            // Default mode removed every exact duplicate before rows were built.
+            duplicates: { rows: 0, texts: [] },
+            conflicts: { inputs: conflictCount, texts: conflicts.map(textOf) },
+            leakage: { rows: leaked, texts: leakage.map(textOf) },
+          }),
       };
-      report.warnings = warningsFor(report);
-      return { report, meta, examples: { conflicts, leakage } };
     },
   };
-}
-
-/** Fills the report's example excerpts from the texts of the records `examples` named. */
-export function fillExamples(result: DigestReport, textOf: (idx: number) => string): DiagnosticsReport {
-  result.report.conflicts.examples = result.examples.conflicts.map((idx) => excerpt(textOf(idx)));
-  result.report.leakage.examples = result.examples.leakage.map((idx) => excerpt(textOf(idx)));
-  return result.report;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { DatasetDetail } from "../../db/datasets";
 import { listRecordsByIndexes, readFieldTexts } from "../../db/records";
 import type { DiagnosticsReport, PreparedData, PreparedMeta } from "../../training";
 import type { PrepareOptions } from "../prepare";
-import { createDigestPrepare, digestPositions, fillExamples, IrregularDigestError, type DigestPrepare } from "./digest-prepare";
+import { createDigestPrepare, digestPositions, IrregularDigestError, type DigestPrepare } from "./digest-prepare";
 import { streamDigest } from "./read-digests";
 
 type Db = Pick<Database, "pool" | "bulk">;
@@ -55,10 +55,9 @@ export async function tryDigestDiagnose(
   const digest = positions && (await digested(db, dataset, positions, options));
   if (!digest) return null;
   const result = digest.report();
-  const examples = [...new Set([...result.examples.conflicts, ...result.examples.leakage])];
-  const records = new Map((await listRecordsByIndexes(db.pool, dataset.id, examples)).map((r) => [r.index, r]));
+  const records = new Map((await listRecordsByIndexes(db.pool, dataset.id, result.exampleRecords)).map((r) => [r.index, r]));
   const field = dataset.settings.fields[positions.field]!.name;
-  return { report: fillExamples(result, (idx) => String(records.get(idx)?.fields[field] ?? "")), meta: result.meta };
+  return { report: result.report((idx) => String(records.get(idx)?.fields[field] ?? "")), meta: result.meta };
 }
 
 /** Where the digests hold what this prepare reads (a task they serve, records in insertion order), or null. */
