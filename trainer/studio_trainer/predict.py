@@ -62,12 +62,19 @@ def _load_peft_or(model_dir: str, auto_class):
 
     import torch
 
-    if (Path(model_dir) / "adapter_config.json").is_file():
-        from peft import AutoPeftModelForCausalLM, AutoPeftModelForSequenceClassification
+    adapter_config = Path(model_dir) / "adapter_config.json"
+    if not adapter_config.is_file():
+        return auto_class.from_pretrained(model_dir, dtype=torch.float32)
+    from peft import PeftModel
 
-        peft_class = AutoPeftModelForCausalLM if auto_class.__name__.endswith("CausalLM") else AutoPeftModelForSequenceClassification
-        return peft_class.from_pretrained(model_dir, dtype=torch.float32)
-    return auto_class.from_pretrained(model_dir, dtype=torch.float32)
+    base_path = json.loads(adapter_config.read_text(encoding="utf-8"))["base_model_name_or_path"]
+    if (Path(model_dir) / "config.json").is_file():  # a classifier: its head's size and labels
+        from transformers import AutoConfig
+
+        base = auto_class.from_pretrained(base_path, config=AutoConfig.from_pretrained(model_dir), dtype=torch.float32)
+    else:
+        base = auto_class.from_pretrained(base_path, dtype=torch.float32)
+    return PeftModel.from_pretrained(base, model_dir)
 
 
 class SetFitClassifier:

@@ -35,7 +35,7 @@ def final_evaluation(trainer, callback: ProtocolCallback) -> dict[str, float]:
         return {}
     protocol.emit("phase", phase="evaluating")
     values = trainer.evaluate()
-    return {k.removeprefix("eval_"): v for k, v in protocol.finite_numbers(values).items() if not k.endswith(("_runtime", "_per_second"))}
+    return {k.removeprefix("eval_"): v for k, v in protocol.finite_numbers(values).items() if k != "epoch" and not k.endswith(("_runtime", "_per_second"))}
 
 
 def save(trainer, job, tokenizer=None) -> None:
