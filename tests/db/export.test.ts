@@ -3,7 +3,10 @@
  * builds carries max records and the status filter, and the route applies them as `studio
  * prepare` does (it used to drop both silently).
  */
+import fs from "node:fs";
+import os from "node:os";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parquetReadObjects } from "hyparquet";
 import { GET } from "../../app/api/export/route";
 import { exportHref } from "../../components/training/builder-requests";
 import { DEFAULT_SPLIT, type TaskJson } from "../../components/training/builder-state";
@@ -135,6 +138,22 @@ describe("GET /api/export", () => {
     expect([...prepared.train, ...prepared.test].map((r) => (r as { text: string }).text).sort()).toEqual(
       ["question 0?", "question 1?", "question 2?", "question 3?", "question 5?"],
     );
+  });
+
+  it("downloads Parquet with the same rows, and leaves no temporary file behind", async () => {
+    const exportsLeft = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("studio-export-"));
+    const before = exportsLeft();
+    const settings = { trainSize: 0.5, seed: 3 };
+    const { prepared } = await prepareDataset(db, await getDataset(db.pool, DATASET), { task: parseTrainingTask(TASK), framework: "trl", ...settings });
+    const url = exportHref({ dataset: DATASET, task: TASK, framework: "trl", split: "test", format: "parquet", settings: { ...DEFAULT_SPLIT, ...settings } });
+    const response = await GET(new Request(new URL(url, "http://localhost")));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/vnd.apache.parquet");
+    const bytes = await response.arrayBuffer();
+    expect(await parquetReadObjects({ file: bytes })).toEqual(prepared.test);
+    // A refused query and a failing prepare leave nothing either.
+    expect((await download(href({ trainSize: 0.8, testSize: 0.5 }))).status).toBe(400);
+    expect(exportsLeft()).toEqual(before);
   });
 
   it("refuses settings it does not know instead of ignoring them", async () => {
