@@ -17,7 +17,7 @@ const envSchema = z.object({
   /** A PostgreSQL server to use. Unset: the studio starts its own embedded PostgreSQL. */
   DATABASE_URL: z.string().url().optional(),
   /** Where the studio keeps its own data: the embedded database, uploads, runs. */
-  STUDIO_HOME: z.string().min(1).default(path.resolve(process.cwd(), ".studio")),
+  STUDIO_HOME: z.string().min(1).default(() => path.resolve(".studio")),
   /** First port tried for the embedded PostgreSQL. */
   STUDIO_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().default(3000),
