@@ -12,7 +12,8 @@ import { connect, type Database } from "../../server/db/client";
 import { getDataset } from "../../server/db/datasets";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
-import { prepareDataset } from "../../server/services/prepare";
+import { prepareDataset, WHOLE_DATASET_SANDBOX } from "../../server/services/prepare";
+import { configureSandboxLimits, SANDBOX_LIMITS } from "../../server/training/sandbox";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 
@@ -178,6 +179,23 @@ describe("training procedures", () => {
     const task = { task: "supervised_fine_tuning", formatting_func: { language: "javascript", source: "function f(sample) { return sample.prompt + ' ' + sample.metadata; }" } };
     const { prepared } = await prepareDataset(db, await getDataset(db.pool, "it-prefs"), { task: parseTrainingTask(task), framework: "trl" });
     expect(prepared.train.slice(0, 2)).toEqual([{ id: "0", text: 'question 0? {"batch": 0}' }, { id: "1", text: 'question 1? {"batch": 1}' }]);
+  });
+
+  it("a whole-dataset prepare (studio prepare, an export, a job) is not held to the interactive CPU budget", async () => {
+    // 30 ms of CPU a record, 12 records: over a 100 ms budget, which stands in for the 60 s one.
+    const task = parseTrainingTask({
+      task: "supervised_fine_tuning",
+      formatting_func: { language: "javascript", source: "function f(sample) { const t = Date.now(); while (Date.now() - t < 30) {} return sample.prompt; }" },
+    });
+    const dataset = await getDataset(db.pool, "it-prefs");
+    configureSandboxLimits({ cpuBudgetMs: 100 });
+    try {
+      await expect(prepareDataset(db, dataset, { task, framework: "trl" })).rejects.toThrow(/CPU budget of 100 ms/);
+      const { prepared } = await prepareDataset(db, dataset, { task, framework: "trl", sandbox: WHOLE_DATASET_SANDBOX });
+      expect(prepared.train).toHaveLength(12);
+    } finally {
+      configureSandboxLimits({ cpuBudgetMs: SANDBOX_LIMITS.cpuBudgetMs });
+    }
   });
 
   it("studio prepare writes exactly the previewed rows", async () => {
