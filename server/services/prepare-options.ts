@@ -9,13 +9,11 @@
 import { z } from "zod";
 import type pg from "pg";
 import { DatasetNotFoundError, findDatasetById, getDataset, type DatasetDetail } from "../db/datasets";
-import { RESPONSE_STATUSES } from "../feedback/schema";
+import { STATUS_FILTERS } from "../feedback/schema";
 import { FRAMEWORKS, type TrainingTask } from "../training";
 import type { PrepareOptions } from "./prepare";
 
-/** What filter_by may select: a response status, or "pending" (a record without responses). */
-export const STATUS_FILTERS = [...RESPONSE_STATUSES, "pending"] as const;
-
+/** filter_by: records with a response of one of these statuses, or ("pending") without responses. */
 export const filterBySchema = z.object({ responseStatus: z.array(z.enum(STATUS_FILTERS)).optional() }).strict();
 
 export const OUTPUT_FORMATS = ["jsonl", "parquet"] as const;
