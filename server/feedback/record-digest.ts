@@ -1,6 +1,6 @@
 /**
  * Record digests: what a default classification prepare and its diagnostics need of each record
- * (server/training/digest-prepare.ts), computed once when the record is imported, so that they
+ * (server/services/digest-prepare/), computed once when the record is imported, so that they
  * never parse the records' JSON. Records are digested in blocks of DIGEST_BLOCK
  * (by idx); each part of a block is its records' values packed end to end, big-endian:
  * - `idx`: int4 per record, ascending;

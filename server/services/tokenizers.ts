@@ -4,7 +4,7 @@
  * tokenizers.js (pure JS, the same tokenizer implementations as Transformers.js).
  *
  * A request names the folder, so by default it must lie under the allowed roots
- * (server/allowed-paths.ts), and so must every file read from it. Errors echo the path as it
+ * (./allowed-paths.ts), and so must every file read from it. Errors echo the path as it
  * was given and never quote a file's content.
  */
 import fs from "node:fs";

@@ -5,7 +5,7 @@
  * positions. Unification (unifyAnswers, seeded ties), drops, duplicate removal, label ids and the
  * split (splitRows) are those of prepareForTraining, run on these instead of on parsed records:
  * ~1 µs a record instead of ~10. The prepared rows are then built from the one field's texts
- * (`prepared`); the diagnostics need no text but the few examples' (`report`, `fillExamples`).
+ * (`prepared`); the diagnostics need no text but the few examples' (`report`, then its report(textOf)).
  * Both equal what prepareForTraining and diagnosePrepared give (tested).
  *
  * Texts are told apart by their keys. `prepared` checks every text that repeats a key against the
