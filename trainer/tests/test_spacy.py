@@ -51,7 +51,7 @@ def test_textcat_multilabel_trains_and_continues_a_given_pipeline(worker, tmp_pa
     job = spacy_job(tmp_path, cats_rows(train, names), cats_rows(test, names), {"max_steps": 60, "batch_size": 8}, job_id="ml")
     run = worker.run({**job, "multi_label": True})
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.done["metrics"]["f1_micro"] >= 0.4, run.done["metrics"]
+    assert run.done["metrics"]["accuracy"] >= samples.best_constant_subset_accuracy(test) + 0.15, run.done["metrics"]
 
     import spacy
 
@@ -59,4 +59,4 @@ def test_textcat_multilabel_trains_and_continues_a_given_pipeline(worker, tmp_pa
     # the trained pipeline is itself a valid starting model ("a given pipeline")
     again = worker.run({**job, "multi_label": True, "model": str(run.output_dir / "model"), "output_dir": str(tmp_path / "again"), "config": {"max_steps": 5, "batch_size": 8}})
     assert again.returncode == 0, again.stderr[-3000:]
-    assert again.done["metrics"]["f1_micro"] >= 0.4
+    assert again.done["metrics"]["accuracy"] >= samples.best_constant_subset_accuracy(test) + 0.15

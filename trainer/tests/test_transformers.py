@@ -43,7 +43,7 @@ def test_multi_label_classifier_learns(worker, tmp_path, minilm_path):
     run = worker.run(classification_job(tmp_path, minilm_path, train, test, meta, config, "ml"))
     assert run.returncode == 0, run.stderr[-3000:]
     metrics = run.done["metrics"]
-    assert metrics["f1_micro"] >= 0.5, metrics  # predicting no label (the majority of cells) scores 0
+    assert metrics["accuracy"] >= samples.best_constant_subset_accuracy(test) + 0.15, metrics
 
     from studio_trainer.predict import load_predictor
 
