@@ -407,7 +407,7 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
       initdbPassword.remove();
     }
   }
-  const dataDir = fs.statSync(layout.dataDir);
+  const dataDir = fs.statSync(/*turbopackIgnore: true*/ layout.dataDir);
   ensurePrivateDir(layout.socketDir, { uid: dataDir.uid, gid: dataDir.gid });
 
   // Claimed before the server answers, so that a second process never takes it for an orphan.

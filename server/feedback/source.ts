@@ -13,7 +13,7 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { ALLOWED_ROOTS_HINT, PathNotAllowedError, realPathUnder } from "../services/allowed-paths";
+import { ALLOWED_ROOTS_HINT, PathNotAllowedError, realPathUnder } from "./path-roots";
 import { formatBytes, ImportError } from "./errors";
 import { countJsonLines, readJsonLinesFile } from "./jsonl";
 import { openParquetFile, type ParquetRowSource } from "./parquet";

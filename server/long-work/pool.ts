@@ -71,7 +71,7 @@ class LongWorkThread {
   constructor() {
     // execArgv: [] so the thread does not inherit the parent's loaders or test-runner flags;
     // worker-entry.cjs brings its own TypeScript support. SHARE_ENV: the thread reads the
-    // server's settings (readEnv) as they are now, not as they were when it started.
+    // server's settings (env) as they are now, not as they were when it started.
     this.worker = new Worker(entryPath(), { execArgv: [], env: SHARE_ENV });
     this.worker.unref();
     this.worker.on("message", (reply: ThreadReply) => this.onReply(reply));

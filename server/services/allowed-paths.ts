@@ -9,23 +9,14 @@
  */
 import { realpath } from "node:fs/promises";
 import path from "node:path";
-import { readEnv, type Env } from "../env";
+import { env as studioEnv, type Env } from "../env";
+import { PathNotAllowedError, realPathUnder } from "../feedback/path-roots";
 
 /** The sample datasets the project ships, imported into an empty database. */
 export const SAMPLES_DIR = path.resolve(process.cwd(), "samples");
 
-/** What a refused request is told where it may read from (no absolute paths: they would show the server's layout). */
-export const ALLOWED_ROOTS_HINT = "the folders the studio may read: the studio home and the shipped samples, or those STUDIO_IMPORT_ROOTS lists";
-
-export class PathNotAllowedError extends Error {
-  constructor(readonly requested: string) {
-    super(`${quotePath(requested)} does not exist or lies outside ${ALLOWED_ROOTS_HINT}`);
-    this.name = "PathNotAllowedError";
-  }
-}
-
 /** The allowed roots as real paths (a root that does not exist yet is kept as given). */
-export async function allowedRoots(env: Env = readEnv()): Promise<string[]> {
+export async function allowedRoots(env: Readonly<Env> = studioEnv): Promise<string[]> {
   const given = env.STUDIO_IMPORT_ROOTS.length > 0 ? env.STUDIO_IMPORT_ROOTS : [env.STUDIO_HOME, SAMPLES_DIR];
   return Promise.all(given.map(async (root) => realpath(path.resolve(root)).catch(() => path.resolve(root))));
 }
@@ -38,23 +29,4 @@ export async function resolveAllowedPath(requested: string, roots?: readonly str
   const real = await realPathUnder(requested, roots ?? (await allowedRoots()));
   if (real === null) throw new PathNotAllowedError(requested);
   return real;
-}
-
-/** The real path of `file` if it exists and lies under one of `roots` (real paths), else null. */
-export async function realPathUnder(file: string, roots: readonly string[]): Promise<string | null> {
-  const real = await realpath(path.resolve(/*turbopackIgnore: true*/ file)).catch(() => null);
-  return real !== null && isUnder(real, roots) ? real : null;
-}
-
-/** Whether the real path `real` is one of `roots` or inside one. */
-export function isUnder(real: string, roots: readonly string[]): boolean {
-  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-}
-
-const MAX_SHOWN_CHARS = 200;
-
-/** A requested path as the requester wrote it, quoted and clipped: it tells them nothing they did not send. */
-export function quotePath(requested: string): string {
-  const shown = requested.length > MAX_SHOWN_CHARS ? `${requested.slice(0, MAX_SHOWN_CHARS)}…` : requested;
-  return JSON.stringify(shown);
 }

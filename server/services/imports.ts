@@ -7,7 +7,7 @@ import type pg from "pg";
 import { openExport, defaultDatasetName, type OpenExportOptions } from "../feedback/source";
 import { importDataset, type ImportSummary } from "../db/import-dataset";
 import { buildDatasetIndexes } from "../db/dataset-indexes";
-import { bytesFromMb, readEnv } from "../env";
+import { bytesFromMb, env } from "../env";
 import { newExtractionFolder } from "./uploads";
 
 export interface ImportProgress {
@@ -31,7 +31,6 @@ export interface ImportOptions {
 
 /** Where a .zip is extracted (the studio home) and under which limits (STUDIO_ZIP_MAX_*). */
 function exportOptions(roots: readonly string[] | undefined): OpenExportOptions {
-  const env = readEnv();
   return {
     roots,
     zip: {

@@ -10,7 +10,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
-import { ALLOWED_ROOTS_HINT, allowedRoots, quotePath, realPathUnder } from "./allowed-paths";
+import { ALLOWED_ROOTS_HINT, quotePath, realPathUnder } from "../feedback/path-roots";
+import { allowedRoots } from "./allowed-paths";
 import type { TokenCounter } from "../training";
 
 export class TokenizerLoadError extends Error {

@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bytesFromMb, readEnv } from "../env";
+import { bytesFromMb, env } from "../env";
 import { formatBytes } from "../feedback/errors";
 import { uploadDatasetName } from "../feedback/upload-name";
 
@@ -25,11 +25,11 @@ const IMPORTING_FILE = ".importing";
 const OWNER_GRACE_MS = 60_000;
 
 export function uploadsRoot(): string {
-  return path.join(readEnv().STUDIO_HOME, "uploads");
+  return path.join(env.STUDIO_HOME, "uploads");
 }
 
 export function extractRoot(): string {
-  return path.join(readEnv().STUDIO_HOME, "extract");
+  return path.join(env.STUDIO_HOME, "extract");
 }
 
 export class UploadTooLargeError extends Error {
@@ -68,7 +68,7 @@ export async function saveUploadedFile(uploadId: string, relativePath: string, b
   if (!UPLOAD_ID.test(uploadId)) throw new Error("invalid upload id");
   const relative = safeRelativePath(relativePath);
   if (!relative) throw new Error(`invalid file path "${relativePath}"`);
-  const limit = bytesFromMb(readEnv().STUDIO_MAX_UPLOAD_MB);
+  const limit = bytesFromMb(env.STUDIO_MAX_UPLOAD_MB);
   const folder = path.join(uploadsRoot(), uploadId);
   const target = path.join(folder, relative);
 
@@ -173,7 +173,7 @@ function isRunning(owner: Owner): boolean {
 
 async function readOwner(folder: string, file = OWNER_FILE): Promise<Owner | null> {
   try {
-    const owner = JSON.parse(await fs.promises.readFile(path.join(folder, file), "utf8")) as Owner;
+    const owner = JSON.parse(await fs.promises.readFile(path.join(/*turbopackIgnore: true*/ folder, file), "utf8")) as Owner;
     return Number.isInteger(owner.pid) && typeof owner.started === "number" ? owner : null;
   } catch {
     return null;
@@ -206,7 +206,7 @@ export interface CleanupResult {
  * or that are that old and not this process's.
  */
 export async function removeAbandoned(now = Date.now()): Promise<CleanupResult> {
-  const ttlMs = readEnv().STUDIO_UPLOAD_TTL_HOURS * 3_600_000;
+  const ttlMs = env.STUDIO_UPLOAD_TTL_HOURS * 3_600_000;
   const result: CleanupResult = { uploads: [], extractions: [] };
   for (const id of await fs.promises.readdir(uploadsRoot()).catch(() => [] as string[])) {
     const folder = path.join(uploadsRoot(), id);
@@ -239,7 +239,7 @@ export function scheduleCleanup(log: (line: string) => void = console.log): void
       })
       .catch((error: Error) => console.error(`Cleaning up uploads: ${error.message}`));
   void run();
-  const everyMs = Math.min(Math.max((readEnv().STUDIO_UPLOAD_TTL_HOURS * 3_600_000) / 4, 60_000), 3_600_000);
+  const everyMs = Math.min(Math.max((env.STUDIO_UPLOAD_TTL_HOURS * 3_600_000) / 4, 60_000), 3_600_000);
   shared.timer = setInterval(run, everyMs);
   shared.timer.unref();
 }

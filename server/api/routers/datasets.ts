@@ -7,7 +7,8 @@ import { importJob } from "../../jobs/kinds/import";
 import { queueFor } from "../../jobs/server-queue";
 import { getJob, type JobRow } from "../../jobs/store";
 import { claimUpload, removeUpload } from "../../services/uploads";
-import { allowedRoots, PathNotAllowedError, resolveAllowedPath } from "../../services/allowed-paths";
+import { PathNotAllowedError } from "../../feedback/path-roots";
+import { allowedRoots, resolveAllowedPath } from "../../services/allowed-paths";
 import { defaultDatasetName } from "../../feedback/source";
 
 const datasetName = z.string().min(1).max(200);
