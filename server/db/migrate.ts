@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { migrateQueue } from "../jobs/queue";
+import { migrateQueueSchema } from "../jobs/queue-schema";
 
 const run = promisify(execFile);
 
@@ -34,7 +34,7 @@ async function pendingMigrations(databaseUrl: string, cwd: string): Promise<stri
 export async function applyMigrations(databaseUrl: string, cwd = process.cwd()): Promise<void> {
   await applyPrismaMigrations(databaseUrl, cwd);
   // The queue's tables are pg-boss's own, in their own schema, kept at its version by pg-boss.
-  await migrateQueue(databaseUrl);
+  await migrateQueueSchema(databaseUrl);
 }
 
 async function applyPrismaMigrations(databaseUrl: string, cwd: string): Promise<void> {

@@ -12,9 +12,8 @@ import type pg from "pg";
 import type { Database } from "../db/client";
 import { retryDelaySeconds, type AnyJobKind, type JobKind } from "./kind";
 import { JOB_KINDS } from "./kinds";
+import { QUEUE_SCHEMA } from "./queue-schema";
 import { insertJob, lockStaleJobs, settleStaleJob, type JobRow } from "./store";
-
-export const QUEUE_SCHEMA = "pgboss";
 
 /**
  * A dispatch not claimed within this time (its worker died between fetching and claiming it) is
@@ -46,21 +45,6 @@ export async function openBoss(pool: pg.Pool, options: { supervise: boolean }): 
   return boss;
 }
 
-/** Creates or upgrades pg-boss's schema and one queue per job kind. Run with the migrations at start. */
-export async function migrateQueue(url: string, kinds: readonly AnyJobKind[] = JOB_KINDS): Promise<void> {
-  const boss = new PgBoss({ connectionString: url, schema: QUEUE_SCHEMA, migrate: true, supervise: false, schedule: false, max: 1 });
-  boss.on("error", () => {});
-  await boss.start();
-  try {
-    const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
-    for (const kind of kinds) {
-      if (!existing.has(kind.name)) await boss.createQueue(kind.name, { name: kind.name, policy: "standard", retryLimit: 5, retryDelay: 5, expireInSeconds: DISPATCH_EXPIRE_SECONDS });
-    }
-  } finally {
-    await boss.stop({ graceful: false, wait: true });
-  }
-}
-
 export class JobQueue {
   constructor(
     readonly db: Database,
@@ -68,9 +52,15 @@ export class JobQueue {
     readonly kinds: ReadonlyMap<string, AnyJobKind>,
   ) {}
 
+  /** A handle on the queue for these kinds (the studio's by default), creating their pg-boss queues if missing. */
   static async open(db: Database, options: { supervise?: boolean; kinds?: readonly AnyJobKind[] } = {}): Promise<JobQueue> {
     const kinds = options.kinds ?? JOB_KINDS;
-    return new JobQueue(db, await openBoss(db.pool, { supervise: options.supervise ?? false }), new Map(kinds.map((kind) => [kind.name, kind])));
+    const boss = await openBoss(db.pool, { supervise: options.supervise ?? false });
+    const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+    for (const kind of kinds) {
+      if (!existing.has(kind.name)) await boss.createQueue(kind.name, { name: kind.name, policy: "standard", retryLimit: 5, retryDelay: 5, expireInSeconds: DISPATCH_EXPIRE_SECONDS });
+    }
+    return new JobQueue(db, boss, new Map(kinds.map((kind) => [kind.name, kind])));
   }
 
   kind(name: string): AnyJobKind {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../../server/db/client";
-import { JobQueue, migrateQueue } from "../../server/jobs/queue";
+import { JobQueue } from "../../server/jobs/queue";
 import { getJob, requestCancel, type JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
 import { CREATE_RUN_TABLE, hangingJob, notResumableJob, recordedJob, TEST_KINDS } from "./test-kinds";
@@ -52,7 +52,6 @@ async function runs(jobId: string): Promise<{ attempt: number; worker: string }[
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  await migrateQueue(inject("databaseUrl"), TEST_KINDS);
   await db.pool.query(CREATE_RUN_TABLE);
 });
 
