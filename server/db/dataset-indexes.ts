@@ -50,11 +50,8 @@ export function datasetIndexNames(datasetId: number): string[] {
   return [searchIndexName(datasetId), legacySearchIndexName(datasetId), facetsIndexName(datasetId), ...Array.from({ length: MAX_SORT_INDEXES }, (_, i) => metadataIndexName(datasetId, i))];
 }
 
-/**
- * `analyze: false` leaves refreshing the table's statistics to the caller (one ANALYZE after
- * building several datasets' indexes, instead of one per dataset).
- */
-export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings, options: { analyze?: boolean } = {}): Promise<void> {
+/** A dataset's side tables, its search, filter and sort indexes, and fresh statistics; idempotent. */
+export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settings: DatasetSettings): Promise<void> {
   if (!Number.isInteger(datasetId)) throw new Error("dataset id must be an integer");
   const unaliased = (expression: string) => expression.replace(/\br\./g, "");
   // A dataset deleted meanwhile gets no indexes (its deletion dropped any it had).
@@ -75,7 +72,7 @@ export async function buildDatasetIndexes(db: pg.Pool, datasetId: number, settin
     const name = `record_stats_meta_${createHash("sha1").update(property.name).digest("hex").slice(0, 16)}`;
     await db.query(`CREATE STATISTICS IF NOT EXISTS ${name} ON (${unaliased(metadataSortKey(sqlString(property.name)))}) FROM record`).catch(() => {});
   }
-  if (options.analyze !== false) await analyzeRecords(db);
+  await analyzeRecords(db);
 }
 
 async function analyzeRecords(db: pg.Pool): Promise<void> {
@@ -116,29 +113,13 @@ async function fillSideTables(db: pg.Pool, datasetId: number): Promise<boolean> 
 }
 
 /**
- * Builds the indexes of every dataset that lacks them: an import whose background build was
- * interrupted, or a migration that rebuilt the record table. Cheap when all exist. A dataset whose
- * build fails (data an older import let in, say) is logged and skipped, so the others still get
- * theirs; the names of the failed ones are returned.
+ * Datasets that lack their side tables or indexes (an import whose build was cut short, or a
+ * migration that rebuilt the record table): each gets an index job at start.
  */
-export async function ensureDatasetIndexes(db: pg.Pool, log: (line: string) => void = () => {}): Promise<string[]> {
-  const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>(
-    "SELECT id, name, settings FROM dataset WHERE NOT side_tables_ready OR to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_vector_' || id) IS NULL ORDER BY id",
+export async function datasetsLackingIndexes(db: pg.Pool): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    // The names facetsIndexName and searchIndexName give.
+    "SELECT id FROM dataset WHERE NOT side_tables_ready OR to_regclass('record_facets_' || id) IS NULL OR to_regclass('record_search_vector_' || id) IS NULL ORDER BY id",
   );
-  const failed: string[] = [];
-  for (const dataset of rows) {
-    log(`building the search and filter indexes of ${dataset.name}…`);
-    try {
-      await buildDatasetIndexes(db, dataset.id, dataset.settings, { analyze: false });
-    } catch (error) {
-      failed.push(dataset.name);
-      log(`the search and filter indexes of ${dataset.name} failed, skipped: ${(error as Error).message}`);
-    }
-  }
-  if (rows.length) {
-    // Searches no longer compute vectors from fields, so the statistics of that expression go too.
-    await db.query("DROP STATISTICS IF EXISTS record_stats_search");
-    await analyzeRecords(db);
-  }
-  return failed;
+  return rows.map((row) => row.id);
 }

@@ -2,7 +2,7 @@
  * `record_digest`: a dataset's record digests (server/feedback/record-digest.ts), one row per block
  * of records, each part a bytea. They are written in the import's transaction (the import has
  * parsed every record anyway: ~1 µs a record), or from the records for datasets imported before
- * digests existed (ensureDigests, at start); `dataset.digest_ready` says a dataset has them. They
+ * digests existed (digestDataset, a job queued at start); `dataset.digest_ready` says a dataset has them. They
  * are read by the digest prepare alone (server/services/digest-prepare/read-digests.ts).
  * Records never change after their import. A row per record cost Postgres 1.6 s to send for a
  * million records; a block of 4,096 packed records per row, ~0.1 s.
@@ -28,24 +28,10 @@ export async function writeDigestBlocks(client: pg.PoolClient, datasetId: number
   });
 }
 
-/**
- * Digests the records of every dataset that has none yet (imported before digests existed). A
- * dataset that fails is logged and skipped (its prepares read its records instead), so the others
- * still get theirs; the names of the failed ones are returned.
- */
-export async function ensureDigests(db: pg.Pool, log: (line: string) => void = () => {}): Promise<string[]> {
-  const { rows } = await db.query<{ id: number; name: string; settings: DatasetSettings }>("SELECT id, name, settings FROM dataset WHERE NOT digest_ready ORDER BY id");
-  const failed: string[] = [];
-  for (const dataset of rows) {
-    log(`digesting the records of ${dataset.name}…`);
-    try {
-      await digestDataset(db, dataset);
-    } catch (error) {
-      failed.push(dataset.name);
-      log(`the record digests of ${dataset.name} failed, skipped: ${(error as Error).message}`);
-    }
-  }
-  return failed;
+/** Datasets without digests (imported before digests existed): each gets a digest job at start. */
+export async function datasetsLackingDigests(db: pg.Pool): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>("SELECT id FROM dataset WHERE NOT digest_ready ORDER BY id");
+  return rows.map((row) => row.id);
 }
 
 /**

@@ -4,6 +4,8 @@
  * cut short, digests of datasets imported before digests existed) queued once at start.
  */
 import type { Database } from "../db/client";
+import { datasetsLackingIndexes } from "../db/dataset-indexes";
+import { datasetsLackingDigests } from "../db/record-digest";
 import { env } from "../env";
 import { datasetDigestsJob } from "./kinds/dataset-digests";
 import { datasetIndexesJob } from "./kinds/dataset-indexes";
@@ -42,17 +44,13 @@ export async function startWorker(db: Database, log: (line: string) => void = ()
  * idempotent and lock the dataset row, so the second finds nothing to do.
  */
 export async function queueMissingDatasetWork(queue: JobQueue): Promise<number> {
-  const pending = async (kind: string, lacking: string) =>
-    (
-      await queue.db.pool.query<{ id: number }>(
-        `SELECT d.id FROM dataset d WHERE (${lacking})
-           AND NOT EXISTS (SELECT 1 FROM job j WHERE j.kind = $1 AND j.dataset_id = d.id AND j.state IN ('queued', 'running'))
-         ORDER BY d.id`,
-        [kind],
-      )
-    ).rows.map((row) => row.id);
-  const indexes = await pending(datasetIndexesJob.name, "NOT d.side_tables_ready OR to_regclass('record_facets_' || d.id) IS NULL OR to_regclass('record_search_vector_' || d.id) IS NULL");
-  const digests = await pending(datasetDigestsJob.name, "NOT d.digest_ready");
+  const withoutLiveJob = async (kind: string, datasetIds: number[]) => {
+    const { rows } = await queue.db.pool.query<{ dataset_id: number }>("SELECT DISTINCT dataset_id FROM job WHERE kind = $1 AND state IN ('queued', 'running') AND dataset_id = ANY($2::int[])", [kind, datasetIds]);
+    const live = new Set(rows.map((row) => row.dataset_id));
+    return datasetIds.filter((id) => !live.has(id));
+  };
+  const indexes = await withoutLiveJob(datasetIndexesJob.name, await datasetsLackingIndexes(queue.db.pool));
+  const digests = await withoutLiveJob(datasetDigestsJob.name, await datasetsLackingDigests(queue.db.pool));
   for (const datasetId of indexes) await queue.enqueue(datasetIndexesJob, { datasetId });
   for (const datasetId of digests) await queue.enqueue(datasetDigestsJob, { datasetId });
   return indexes.length + digests.length;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { connect, type Database } from "../../server/db/client";
 import { deleteDataset, forgetDataset, getDataset } from "../../server/db/datasets";
-import { ensureDigests } from "../../server/db/record-digest";
+import { datasetsLackingDigests, digestDataset } from "../../server/db/record-digest";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
 import { diagnoseDataset } from "../../server/services/diagnose";
@@ -213,7 +213,7 @@ describe("diagnostics from record digests", () => {
     await expect(createCaller({ db }).training.diagnostics({ dataset: "dg-none", task, framework: "openai" })).rejects.toThrow('No dataset named "dg-none"');
   });
 
-  it("datasets imported before digests existed get theirs at start (ensureDigests)", async () => {
+  it("datasets imported before digests existed are found, and get theirs (the digest job's work)", async () => {
     const { id } = await getDataset(db.pool, "dg-sentiment-reviews");
     const task = parseTrainingTask({ task: "text_classification", text: "text", label: "sentiment" });
     const before = await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 });
@@ -221,15 +221,16 @@ describe("diagnostics from record digests", () => {
     await db.pool.query("UPDATE dataset SET digest_ready = false WHERE id = $1", [id]);
     forgetDataset("dg-sentiment-reviews");
     expect((await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 })).source).toBe("records");
-    const log: string[] = [];
-    await ensureDigests(db.pool, (line) => log.push(line));
-    expect(log).toEqual(["digesting the records of dg-sentiment-reviews…"]);
+    expect(await datasetsLackingDigests(db.pool)).toContain(id);
+    await digestDataset(db.pool, await getDataset(db.pool, "dg-sentiment-reviews"));
+    expect(await datasetsLackingDigests(db.pool)).not.toContain(id);
     forgetDataset("dg-sentiment-reviews");
     const after = await diagnoseDataset(db, await getDataset(db.pool, "dg-sentiment-reviews"), { task, framework: "transformers", trainSize: 0.8 });
     expect(after.source).toBe("digests");
     expect(after).toEqual(before);
-    await ensureDigests(db.pool, (line) => log.push(line));
-    expect(log).toHaveLength(1);
+    // A second digester (two jobs at once) finds nothing to do.
+    await digestDataset(db.pool, await getDataset(db.pool, "dg-sentiment-reviews"));
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [id])).rows[0].n).toBe(1);
   });
 
   it("deleting a dataset deletes its digests", async () => {
@@ -289,14 +290,16 @@ describe("diagnostics and exports run in a long-work thread", () => {
     const here = await diagnoseDataset(db, await getDataset(db.pool, "dg-large"), readingRecords);
     delay.disable();
     expect(here.meta.counts.records).toBe(LARGE_RECORDS);
-    expect(delay.max / 1e6).toBeGreaterThan(100);
+    const heldHere = delay.max / 1e6;
+    expect(heldHere).toBeGreaterThan(40);
 
     delay.reset();
     delay.enable();
     const inThread = await runLongWork({ kind: "diagnose", dataset: await getDataset(db.pool, "dg-large"), options: readingRecords }, db.url);
     delay.disable();
     expect(inThread.report).toEqual(here.report);
-    expect(delay.max / 1e6).toBeLessThan(100);
+    // Off the loop: what is left is this process's own noise, well under what the work held it.
+    expect(delay.max / 1e6).toBeLessThan(Math.max(100, heldHere) / 2);
   });
 
   it("an aborted diagnostics stops: its thread goes idle and the process stops using CPU", async () => {

@@ -1,11 +1,11 @@
 /**
  * Hostile and careless exports against a real PostgreSQL: a YAML alias bomb fails fast without
  * stalling the event loop, text the database cannot store is refused at import with its line,
- * and the start-up passes (indexes, digests) go on past a dataset that breaks them.
+ * and a dataset that breaks its index build or its digests fails alone (each is its own job).
  *
- * The start-up passes work on every dataset of the database, and other test files assert on
- * their logs, so these tests run in a schema of their own: copies of the studio's tables, found
- * first through the pool's search_path.
+ * Which datasets lack indexes or digests is asked of every dataset in the database, so these tests
+ * run in a schema of their own: copies of the studio's tables, found first through the pool's
+ * search_path.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import pg from "pg";
@@ -13,8 +13,8 @@ import { importFromPath } from "../../server/services/imports";
 import { importDataset } from "../../server/db/import-dataset";
 import { MAX_SETTINGS_BYTES, parseArgillaYaml } from "../../server/feedback/settings";
 import type { FeedbackRecord } from "../../server/feedback/schema";
-import { ensureDatasetIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
-import { ensureDigests } from "../../server/db/record-digest";
+import { buildDatasetIndexes, datasetsLackingIndexes, facetsIndexName, searchIndexName } from "../../server/db/dataset-indexes";
+import { datasetsLackingDigests, digestDataset } from "../../server/db/record-digest";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 
 const SCHEMA = `hostile_${process.pid}`;
@@ -158,29 +158,29 @@ describe("text PostgreSQL cannot store is refused at import, with its line", () 
   });
 });
 
-describe("the start-up passes go on past a dataset that breaks them", () => {
+describe("what the start-up passes build, one dataset at a time (each its own job, see tests/jobs)", () => {
   const exists = async (name: string) => (await pool.query("SELECT to_regclass($1) IS NOT NULL AS e", [name])).rows[0].e as boolean;
   const idOf = async (name: string) => (await pool.query<{ id: number }>("SELECT id FROM dataset WHERE name = $1", [name])).rows[0]!.id;
+  const settingsOf = async (id: number) => (await pool.query("SELECT settings FROM dataset WHERE id = $1", [id])).rows[0].settings;
 
-  it("indexes: a row with a NUL that an older import let in is logged, the other datasets get theirs", async () => {
+  it("indexes: a dataset with a NUL that an older import let in fails alone; the other gets its indexes", async () => {
     for (const name of ["idx-broken", "idx-fine"]) await importFromPath(pool, await writeExport(), { name, indexes: "later" });
     const broken = await idOf("idx-broken");
     const fine = await idOf("idx-fine");
     // What imports let in before: json keeps "\u0000" as an escape, and the search vector cannot be built from it.
     await pool.query(`UPDATE record SET fields = '{"text": "nul \\u0000 here"}'::json WHERE dataset_id = $1 AND idx = 3`, [broken]);
-    const log: string[] = [];
-    expect(await ensureDatasetIndexes(pool, (text) => log.push(text))).toEqual(["idx-broken"]);
-    expect(log[0]).toBe("building the search and filter indexes of idx-broken…");
-    expect(log[1]).toMatch(/^the search and filter indexes of idx-broken failed, skipped: unsupported Unicode escape sequence$/);
-    expect(log[2]).toBe("building the search and filter indexes of idx-fine…");
+    expect(await datasetsLackingIndexes(pool)).toEqual([broken, fine]);
+    await expect(buildDatasetIndexes(pool, broken, await settingsOf(broken))).rejects.toThrow(/^unsupported Unicode escape sequence$/);
+    await buildDatasetIndexes(pool, fine, await settingsOf(fine));
     expect(await exists(searchIndexName(fine))).toBe(true);
     expect(await exists(facetsIndexName(fine))).toBe(true);
     expect((await pool.query("SELECT side_tables_ready FROM dataset WHERE id = $1", [fine])).rows[0].side_tables_ready).toBe(true);
     expect(await exists(searchIndexName(broken))).toBe(false);
     expect((await pool.query("SELECT count(*)::int AS n FROM record_search WHERE dataset_id = $1", [fine])).rows[0].n).toBe(20);
+    expect(await datasetsLackingIndexes(pool)).toEqual([broken]);
   });
 
-  it("digests: a dataset whose records cannot be digested is logged, the other datasets get theirs", async () => {
+  it("digests: a dataset whose records cannot be digested fails alone, rolled back; the other gets its digests", async () => {
     for (const name of ["dg-broken", "dg-fine"]) await importFromPath(pool, await writeExport(), { name, indexes: "later" });
     const broken = await idOf("dg-broken");
     const fine = await idOf("dg-fine");
@@ -188,16 +188,14 @@ describe("the start-up passes go on past a dataset that breaks them", () => {
     await pool.query("DELETE FROM record_digest WHERE dataset_id = ANY($1::int[])", [[broken, fine]]);
     await pool.query("UPDATE dataset SET digest_ready = false WHERE id = ANY($1::int[])", [[broken, fine]]);
     await pool.query(`UPDATE record SET responses = '"not a list"'::json WHERE dataset_id = $1 AND idx = 3`, [broken]);
-    const log: string[] = [];
-    expect(await ensureDigests(pool, (text) => log.push(text))).toEqual(["dg-broken"]);
-    expect(log[0]).toBe("digesting the records of dg-broken…");
-    expect(log[1]).toMatch(/^the record digests of dg-broken failed, skipped: /);
-    expect(log[2]).toBe("digesting the records of dg-fine…");
+    expect(await datasetsLackingDigests(pool)).toEqual([broken, fine]);
+    await expect(digestDataset(pool, { id: broken, settings: await settingsOf(broken) })).rejects.toThrow();
+    await digestDataset(pool, { id: fine, settings: await settingsOf(fine) });
     const ready = await pool.query<{ id: number; digest_ready: boolean }>("SELECT id, digest_ready FROM dataset WHERE id = ANY($1::int[]) ORDER BY id", [[broken, fine]]);
     expect(ready.rows).toEqual([
       { id: broken, digest_ready: false },
       { id: fine, digest_ready: true },
     ]);
-    expect((await pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [fine])).rows[0].n).toBe(1);
+    expect((await pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [broken])).rows[0].n).toBe(0);
   });
 });

@@ -6,13 +6,13 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../../server/db/client";
-import { findDatasetById } from "../../server/db/datasets";
+import { deleteDataset, findDatasetById } from "../../server/db/datasets";
 import { importFromPath } from "../../server/services/imports";
 import { datasetDigestsJob } from "../../server/jobs/kinds/dataset-digests";
 import { datasetIndexesJob } from "../../server/jobs/kinds/dataset-indexes";
 import { JobQueue } from "../../server/jobs/queue";
 import { queueMissingDatasetWork } from "../../server/jobs/run-worker";
-import { listJobs } from "../../server/jobs/store";
+import { listJobs, requestCancel } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
 
 let db: Database;
@@ -58,5 +58,29 @@ describe("dataset jobs", () => {
     expect(dataset.digestReady).toBe(true);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM record_digest WHERE dataset_id = $1", [datasetId]);
     expect(rows[0].n).toBeGreaterThan(0);
+  });
+
+  it("a dataset whose index build fails fails its own job; the other datasets' jobs succeed", async () => {
+    const stamp = Date.now();
+    const broken = (await importFromPath(db.bulk, path.resolve("samples/sentiment-reviews"), { name: `jobs-broken-${stamp}`, indexes: "later" })).datasetId;
+    const fine = (await importFromPath(db.bulk, path.resolve("samples/sentiment-reviews"), { name: `jobs-fine-${stamp}`, indexes: "later" })).datasetId;
+    // What imports let in before: json keeps "\u0000" as an escape, and the search vector cannot be built from it.
+    await db.pool.query(`UPDATE record SET fields = '{"text": "nul \\u0000 here"}'::json WHERE dataset_id = $1 AND idx = 3`, [broken]);
+    await queueMissingDatasetWork(queue);
+    const indexJob = async (datasetId: number) => (await listJobs(db.pool, { datasetId, kind: datasetIndexesJob.name }))[0]!;
+    const worker = new JobWorker(queue, { heavySlots: 0, lightSlots: 2, staleSeconds: 5, pollSeconds: 0.1 });
+    worker.start();
+    try {
+      for (let i = 0; i < 300 && ((await indexJob(fine)).state !== "succeeded" || (await indexJob(broken)).attempts < 1 || (await indexJob(broken)).state === "running"); i++) await sleep(100);
+    } finally {
+      await worker.stop();
+    }
+    expect((await indexJob(fine)).state).toBe("succeeded");
+    // Its retry policy queues it again (3 attempts, with backoff); the error says why.
+    expect(await indexJob(broken)).toMatchObject({ state: "queued", attempts: 1, error: "attempt 1 failed: unsupported Unicode escape sequence" });
+    expect((await findDatasetById(db.pool, fine))!.sideTablesReady).toBe(true);
+    expect((await findDatasetById(db.pool, broken))!.sideTablesReady).toBe(false);
+    await requestCancel(db.pool, (await indexJob(broken)).id);
+    await deleteDataset(db, `jobs-broken-${stamp}`);
   });
 });
