@@ -3,8 +3,6 @@
  * worker is killed mid-way leaves nothing behind (no dataset, no extracted files) and is shown as
  * failed with the reason.
  */
-import { spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,13 +11,14 @@ import { createCaller } from "../../server/api/root";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { queueFor } from "../../server/jobs/server-queue";
-import { getJob, listJobs, type JobRow } from "../../server/jobs/store";
+import { listJobs, type JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
-import { buildZip, makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
+import { makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
 import { extractRoot, removeAbandoned } from "../../server/services/uploads";
 import { startTestWorker } from "./test-worker";
+import { spawnWorker, waitForJob } from "./helpers";
+import { SAMPLE, writeLargeExportZip } from "./large-export";
 
-const SAMPLE = path.resolve("samples/sentiment-reviews");
 let db: Database;
 let home: string;
 
@@ -36,15 +35,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function waitFor(id: string, done: (job: JobRow) => boolean, timeoutMs = 60_000): Promise<JobRow> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const job = (await getJob(db.pool, id))!;
-    if (done(job)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} is still ${job.state}: ${JSON.stringify(job)}`);
-    await sleep(50);
-  }
-}
+const waitFor = (id: string, done: (job: JobRow) => boolean, timeoutMs?: number) => waitForJob(db.pool, id, done, timeoutMs);
 
 describe("import jobs", () => {
   it("a path import queued by the web app runs on a worker, reports rows, and queues the dataset's indexes", async () => {
@@ -72,20 +63,12 @@ describe("import jobs", () => {
 
   it("a worker killed mid-import leaves no dataset and no extracted files, and the import is failed with the reason", async () => {
     // 150,000 records in a .zip: long enough to kill the worker while it reads them.
-    // Distinct texts: repeated lines would pass the zip's compression-ratio limit.
-    const record = JSON.parse(fs.readFileSync(path.join(SAMPLE, "data/train.jsonl"), "utf8").split("\n")[0]!);
-    const lines = Array.from({ length: 150_000 }, (_, i) => JSON.stringify({ ...record, text: `${record.text} ${crypto.randomBytes(12).toString("hex")}`, external_id: `r-${i}` })).join("\n");
-    const zipPath = path.join(home, "big.zip");
-    fs.writeFileSync(zipPath, buildZip([{ name: "argilla.yaml", data: fs.readFileSync(path.join(SAMPLE, "argilla.yaml")) }, { name: "data/train.jsonl", data: lines, deflate: true }]));
+    const zipPath = writeLargeExportZip(home, "big", 150_000);
     const queue = await queueFor(db);
     const reaper = new JobWorker(queue, { heavySlots: 0, lightSlots: 0, staleSeconds: 2 });
     reaper.start();
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/jobs/worker-child.ts")], {
-      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), KINDS: "studio", STALE_SECONDS: "2" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = await spawnWorker(inject("databaseUrl"), { kinds: "studio", staleSeconds: 2 });
     try {
-      await new Promise<void>((resolve) => child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
       const name = `killed-import-${Date.now()}`;
       const { importId } = await createCaller({ db }).datasets.importFromPath({ path: zipPath, name });
       await waitFor(importId, (job) => job.state === "running" && (job.progress?.done ?? 0) > 0, 20_000);

@@ -2,10 +2,7 @@
  * Kill the worker in the middle of an index build, start another, and the build finishes: the
  * build is idempotent, so the reaped job is simply run again.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { findDatasetById } from "../../server/db/datasets";
@@ -14,10 +11,11 @@ import { countRecords } from "../../server/db/records";
 import { makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
 import { datasetIndexesJob } from "../../server/jobs/kinds/dataset-indexes";
 import { JobQueue } from "../../server/jobs/queue";
-import { getJob, type JobRow } from "../../server/jobs/store";
+import type { JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
 import { importFromPath } from "../../server/services/imports";
 import { writeLargeExportZip } from "./large-export";
+import { spawnWorker, waitForJob } from "./helpers";
 
 let db: Database;
 let home: string;
@@ -34,27 +32,15 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function waitFor(id: string, done: (job: JobRow) => boolean, timeoutMs = 60_000): Promise<JobRow> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const job = (await getJob(db.pool, id))!;
-    if (done(job)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} is still ${job.state}`);
-    await sleep(50);
-  }
-}
+const waitFor = (id: string, done: (job: JobRow) => boolean, timeoutMs?: number) => waitForJob(db.pool, id, done, timeoutMs);
 
 describe("index build jobs", () => {
   it("a build whose worker is killed mid-way is run again by the next worker and finishes", async () => {
     const summary = await importFromPath(db.bulk, writeLargeExportZip(home, "index-kill", 60_000), { name: `index-kill-${Date.now()}`, indexes: "later" });
     const queue = await JobQueue.open(db);
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/jobs/worker-child.ts")], {
-      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), KINDS: "studio", STALE_SECONDS: "2" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = await spawnWorker(inject("databaseUrl"), { kinds: "studio", staleSeconds: 2 });
     let worker: JobWorker | null = null;
     try {
-      await new Promise<void>((resolve) => child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
       const job = await queue.enqueue(datasetIndexesJob, { datasetId: summary.datasetId });
       await waitFor(job.id, (row) => row.state === "running" && row.phase !== null);
       child.kill("SIGKILL");

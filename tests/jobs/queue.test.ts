@@ -2,15 +2,15 @@
  * The job queue on a real PostgreSQL: restarts, retry policies, two workers, cancel, and workers
  * killed with SIGKILL mid-job.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { JobQueue } from "../../server/jobs/queue";
-import { getJob, requestCancel, type JobRow } from "../../server/jobs/store";
+import { requestCancel, type JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
 import { CREATE_RUN_TABLE, hangingJob, notResumableJob, recordedJob, TEST_KINDS } from "./test-kinds";
+import { spawnWorker, waitForJob } from "./helpers";
 
 const STALE_SECONDS = 2;
 let db: Database;
@@ -29,15 +29,7 @@ function startWorker(queue: JobQueue, slots = 2): JobWorker {
   return worker;
 }
 
-async function waitFor(id: string, done: (job: JobRow) => boolean, timeoutMs = 30_000): Promise<JobRow> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const job = (await getJob(db.pool, id))!;
-    if (done(job)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} is still ${job.state} (attempt ${job.attempts})`);
-    await sleep(50);
-  }
-}
+const waitFor = (id: string, done: (job: JobRow) => boolean, timeoutMs?: number) => waitForJob(db.pool, id, done, timeoutMs);
 
 /** Until the handler of this attempt has started (the claim comes first). */
 async function handlerStarted(jobId: string, attempt: number): Promise<void> {
@@ -142,19 +134,12 @@ describe("workers killed with SIGKILL", () => {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
 
-  async function spawnWorker(): Promise<ChildProcess> {
-    // `--import tsx` keeps the worker in this one process (tsx's CLI would start a second), so SIGKILL reaches it.
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/jobs/worker-child.ts")], {
-      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), STALE_SECONDS: String(STALE_SECONDS) },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+  async function spawnTestWorker(): Promise<ChildProcess> {
+    const child = await spawnWorker(inject("databaseUrl"), { kinds: "test", staleSeconds: STALE_SECONDS });
     children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
-      child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-    });
     return child;
   }
+
 
   it("a killed worker's job is noticed, retried by its policy on another worker, then failed; never left running", async () => {
     // The reaper in this process stands for the other workers of a studio.
@@ -166,7 +151,7 @@ describe("workers killed with SIGKILL", () => {
     const job = await queue.enqueue(hangingJob, { label: "killed", failures: 0, ms: 0 });
     const noticedAfter: number[] = [];
     for (let kill = 1; kill <= 3; kill++) {
-      const child = await spawnWorker();
+      const child = await spawnTestWorker();
       const running = await waitFor(job.id, (row) => row.state === "running" && row.attempts === kill);
       expect(running.workerId).toContain(`:${child.pid}:`);
       await handlerStarted(job.id, kill);
@@ -192,7 +177,7 @@ describe("workers killed with SIGKILL", () => {
     const reaper = new JobWorker(queue, { heavySlots: 0, lightSlots: 0, staleSeconds: STALE_SECONDS });
     reaper.start();
     open.push({ close: () => reaper.stop() });
-    const child = await spawnWorker();
+    const child = await spawnTestWorker();
     const job = await queue.enqueue(notResumableJob, { label: "import", failures: 0, ms: 0 });
     await waitFor(job.id, (row) => row.state === "running");
     await handlerStarted(job.id, 1);

@@ -2,17 +2,14 @@
  * A dataset's record digests, for datasets imported before the import wrote them. Idempotent:
  * a digest cut short by a restart rolled back and is simply run again.
  */
-import { z } from "zod";
 import { findDatasetById } from "../../db/datasets";
 import { digestDataset } from "../../db/record-digest";
 import { defineJobKind } from "../kind";
+import { perDataset } from "./per-dataset";
 
 export const datasetDigestsJob = defineJobKind({
   name: "dataset-digests",
-  payload: z.object({ datasetId: z.number().int() }),
-  retry: { attempts: 3, delaySeconds: 10, backoff: true },
-  weight: "light",
-  datasetId: (payload) => payload.datasetId,
+  ...perDataset,
   async run({ datasetId }, { db, phase }) {
     const dataset = await findDatasetById(db.bulk, datasetId);
     if (!dataset) return { digested: false };

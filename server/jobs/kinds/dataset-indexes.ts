@@ -3,17 +3,14 @@
  * filter and sort indexes. The build is idempotent, so a build cut short by a restart is simply
  * run again.
  */
-import { z } from "zod";
 import { buildDatasetIndexes } from "../../db/dataset-indexes";
 import { findDatasetById } from "../../db/datasets";
 import { defineJobKind } from "../kind";
+import { perDataset } from "./per-dataset";
 
 export const datasetIndexesJob = defineJobKind({
   name: "dataset-indexes",
-  payload: z.object({ datasetId: z.number().int() }),
-  retry: { attempts: 3, delaySeconds: 10, backoff: true },
-  weight: "light",
-  datasetId: (payload) => payload.datasetId,
+  ...perDataset,
   async run({ datasetId }, { db, phase }) {
     const dataset = await findDatasetById(db.bulk, datasetId);
     // Deleted meanwhile: nothing to build.
