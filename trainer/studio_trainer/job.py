@@ -137,8 +137,12 @@ def parse_job(data: Any, base_dir: Path) -> Job:
     reward_model = _optional(data, "reward_model", str, None)
     if model_looks_local(model):
         model = str(_path(base_dir, model))
+        if not Path(model).is_dir():
+            raise InvalidJobError("job.json: `model` is neither a Hub id (name or owner/name) nor an existing folder")
     if reward_model is not None:
         reward_model = str(_path(base_dir, reward_model))
+        if not Path(reward_model).is_dir():
+            raise InvalidJobError("job.json: `reward_model` is not a folder")
     if not prepared_dir.is_dir():
         raise InvalidJobError("job.json: `prepared_dir` is not a folder")
     if not (prepared_dir / "train.jsonl").is_file():

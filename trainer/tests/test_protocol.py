@@ -121,6 +121,8 @@ def validate(worker, job) -> tuple[int, dict]:
         ({"token": "hf_x"}, "job.json: unknown field `token`"),
         ({"prepared_dir": "/nonexistent-folder"}, "job.json: `prepared_dir` is not a folder"),
         ({"config": {"beta": 0.1}}, "config `beta` is not a setting of the transformers runner"),
+        ({"model": "/no/such/model-folder"}, "job.json: `model` is neither a Hub id (name or owner/name) nor an existing folder"),
+        ({"model": "./missing"}, "job.json: `model` is neither a Hub id (name or owner/name) nor an existing folder"),
     ],
 )
 def test_invalid_jobs_and_configs_are_refused_before_training(worker, tmp_path, overrides, message):
