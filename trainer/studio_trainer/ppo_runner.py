@@ -34,6 +34,11 @@ def parse_config(job) -> OnlineRlConfig:
     return config
 
 
+def resumes(config: OnlineRlConfig) -> bool:
+    """TRL's PPO trainer has no resume; GRPO and RLOO resume like any Trainer."""
+    return config.algorithm != "ppo"
+
+
 def _use_overlay() -> None:
     overlay = os.environ.get("STUDIO_PPO_OVERLAY")
     if "trl" in sys.modules:

@@ -20,6 +20,11 @@ def parse_config(job) -> SetFitConfig:
     return parse(job.config)
 
 
+def resumes(_config) -> bool:
+    """SetFit 1.2 cannot resume its body phase from a checkpoint: a resumed job starts again."""
+    return False
+
+
 def _targets(rows, multi_label: bool, width: int):
     return [[int(v) for v in multi_hot(row, width)] if multi_label else int(row["label"]) for row in rows]
 

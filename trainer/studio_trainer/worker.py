@@ -94,7 +94,8 @@ def run_job(job_path: str) -> int:
         job.output_dir.mkdir(parents=True, exist_ok=True)
         from .checkpoints import last_checkpoint
 
-        resumed = last_checkpoint(job) if job.resume_from_checkpoint else None
+        resumes = getattr(runner, "resumes", lambda _config: True)(config)
+        resumed = last_checkpoint(job) if job.resume_from_checkpoint and resumes else None
         protocol.emit(
             "started",
             job_id=job.job_id,
