@@ -51,6 +51,8 @@ export default defineConfig({
           STUDIO_HOME: studioHome,
           PORT: String(PORT),
           NEXT_TELEMETRY_DISABLED: "1",
+          // The run's studio home (database, uploads) is deleted when the studio stops.
+          STUDIO_EPHEMERAL_HOME: "1",
           // What a request may name: the defaults (the home, the samples) and the tests' tokenizer fixture.
           STUDIO_IMPORT_ROOTS: [studioHome, path.resolve(__dirname, "samples"), path.resolve(__dirname, "tests", "fixtures")].join(","),
           // DATABASE_URL is passed through only when the environment (a CI) sets it; unset,

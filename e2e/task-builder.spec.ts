@@ -16,7 +16,8 @@ test.setTimeout(120_000);
 
 const DATASET = "response-preference";
 const SAMPLE = path.resolve(__dirname, "..", "samples", DATASET, "data", "train.jsonl");
-const SHOTS = process.env.E2E_SCREENSHOTS ?? "/tmp";
+// Screenshots to look at after a run: in Playwright's output folder (test-results/, not committed) unless E2E_SCREENSHOTS says where.
+const SHOTS = process.env.E2E_SCREENSHOTS ?? path.resolve(__dirname, "..", "test-results", "screenshots");
 
 interface SampleResponse {
   user_id: string | null;

@@ -67,6 +67,7 @@ async function main() {
     next.kill("SIGTERM");
     await worker.stop();
     await db.close();
+    if (env.STUDIO_EPHEMERAL_HOME) fs.rmSync(env.STUDIO_HOME, { recursive: true, force: true });
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

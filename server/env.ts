@@ -23,6 +23,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().default(3000),
   /** The web app's build folder: a second one lets a benchmark or a browser-test run build beside a running studio. */
   STUDIO_NEXT_DIST: z.string().min(1).default(".next"),
+  /** For test runs: `npm start` deletes STUDIO_HOME (database, uploads) when it stops. */
+  STUDIO_EPHEMERAL_HOME: z.stringbool().default(false),
   /** The interface the web app listens on. Loopback unless a person opens it (0.0.0.0, a LAN address). */
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Host names (beside localhost, 127.0.0.1 and [::1]) that requests may name in their Host header. */
