@@ -12,6 +12,7 @@ import { commands as trainingCommands } from "./prepare";
 import { formatCount } from "../components/format";
 import { withDatabase, type Command } from "./context";
 import { commands as jobCommands } from "./jobs";
+import { commands as trainingEnvCommands } from "./training-env";
 
 const commands: Record<string, Command> = {
   import: {
@@ -65,6 +66,7 @@ const commands: Record<string, Command> = {
   },
   ...trainingCommands,
   ...jobCommands,
+  ...trainingEnvCommands,
 };
 
 function help(): string {

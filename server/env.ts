@@ -47,6 +47,8 @@ const envSchema = z.object({
   STUDIO_WORKER_LIGHT_SLOTS: z.coerce.number().int().min(0).default(2),
   /** A running job whose worker has not beaten its heartbeat for this long is retried or failed. */
   STUDIO_JOB_STALE_SECONDS: z.coerce.number().positive().default(20),
+  /** The python of an existing training environment (or its venv folder). Unset: the studio builds one in STUDIO_HOME/python. */
+  STUDIO_PYTHON: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
