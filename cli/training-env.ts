@@ -2,23 +2,26 @@
 import type { EnvironmentProgress } from "../server/training-env";
 import type { Command } from "./context";
 
-/** One line on stderr per step (redrawn in place on a terminal): the message and a bar when the step count is known. */
-function stepBar() {
+/**
+ * The bootstrap's progress on stderr: the message and a bar when the step count is known, redrawn in
+ * place on a terminal; elsewhere (a CI log) a line every 2 s at most.
+ */
+export function environmentProgressBar() {
   const tty = process.stderr.isTTY;
-  let last = "";
+  let lastDraw = 0;
+  let drawn = false;
   return {
     update({ step, total, message }: EnvironmentProgress) {
+      const now = Date.now();
+      if (now - lastDraw < (tty ? 100 : 2000)) return;
+      lastDraw = now;
+      drawn = true;
       const width = 20;
       const bar = total ? ` ${"█".repeat(Math.round((Math.min(step, total) / total) * width)).padEnd(width, "░")} ${step}/${total}` : "";
-      const text = `${message}${bar}`;
-      if (text === last) return;
-      // Off a terminal, one line per message (not per step), so a CI log stays short.
-      if (!tty && last.startsWith(message)) return;
-      last = text;
-      process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+      process.stderr.write(tty ? `\r\x1b[K${message}${bar}` : `${message}${bar}\n`);
     },
     done() {
-      if (tty && last) process.stderr.write("\n");
+      if (tty && drawn) process.stderr.write("\n");
     },
   };
 }
@@ -29,7 +32,7 @@ export const commands: Record<string, Command> = {
     async run(_args, ctx) {
       const { ensureTrainingEnvironment, environmentVersions, overlayTrlVersion } = await import("../server/training-env");
       const started = performance.now();
-      const bar = stepBar();
+      const bar = environmentProgressBar();
       const environment = await ensureTrainingEnvironment({ onProgress: (progress) => bar.update(progress) });
       bar.done();
       const seconds = Number(((performance.now() - started) / 1000).toFixed(3));

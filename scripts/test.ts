@@ -1,11 +1,14 @@
 /**
  * `npm test`: the whole suite. Unit and integration tests (vitest, against a real embedded
- * PostgreSQL), then the browser tests (Playwright in Debian's Chromium against the real studio).
+ * PostgreSQL), the browser tests (Playwright in Debian's Chromium against the real studio), then the
+ * training worker's pytest suite in the environment the studio builds for it.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { environmentProgressBar } from "../cli/training-env";
 import { ensurePrismaClient } from "../server/db/prisma-client";
+import { ensureTrainingEnvironment, type TrainingEnvironment } from "../server/training-env";
 
 const root = path.resolve(__dirname, "..");
 ensurePrismaClient(root);
@@ -29,9 +32,53 @@ function run(label: string, bin: string, args: string[]): number {
   return result.status ?? 1;
 }
 
-const unit = run("unit and integration tests (vitest)", "vitest/vitest.mjs", ["run"]);
-const e2e = run("browser tests (Playwright, Chromium)", "@playwright/test/cli.js", ["test"]);
-if (unit !== 0 || e2e !== 0) {
-  console.error(`\nFailed: ${[unit !== 0 && "vitest", e2e !== 0 && "playwright"].filter(Boolean).join(", ")}`);
-  process.exit(1);
+/**
+ * trainer/'s pytest suite, in the training environment built the studio's way (the first run builds
+ * it in .studio-test/python, ~2 min and 2 GB; later runs reuse it; STUDIO_PYTHON names one instead).
+ */
+async function trainerTests(args: string[]): Promise<number> {
+  console.log("\n=== training worker tests (pytest) ===");
+  const bar = environmentProgressBar();
+  let environment: TrainingEnvironment;
+  try {
+    environment = await ensureTrainingEnvironment({ home: path.join(root, ".studio-test"), onProgress: (p) => bar.update(p) });
+  } catch (error) {
+    console.error(`Could not prepare the training environment: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    bar.done();
+  }
+  console.log(`${environment.python} -m pytest (in trainer/, STUDIO_PPO_OVERLAY=${environment.ppoOverlay})`);
+  const result = spawnSync(environment.python, ["-m", "pytest", ...args], {
+    cwd: path.join(root, "trainer"),
+    stdio: "inherit",
+    env: { ...process.env, STUDIO_PPO_OVERLAY: environment.ppoOverlay },
+  });
+  // Every status but 0 fails the stage: 5 (no tests collected) too.
+  return result.status ?? 1;
 }
+
+/** `npm test` runs every stage; `npm test -- STAGE [ARGS…]` one, with its own arguments (test files, say). */
+async function main(): Promise<void> {
+  const stages: Record<string, (args: string[]) => number | Promise<number>> = {
+    vitest: (args) => run("unit and integration tests (vitest)", "vitest/vitest.mjs", ["run", ...args]),
+    playwright: (args) => run("browser tests (Playwright, Chromium)", "@playwright/test/cli.js", ["test", ...args]),
+    pytest: trainerTests,
+  };
+  const [only, ...args] = process.argv.slice(2);
+  if (only !== undefined && !(only in stages)) {
+    console.error(`usage: npm test [-- ${Object.keys(stages).join("|")} [ARGS…]]`);
+    process.exit(2);
+  }
+  const failed: string[] = [];
+  for (const [name, stage] of Object.entries(stages)) {
+    if (only !== undefined && name !== only) continue;
+    if ((await stage(only ? args : [])) !== 0) failed.push(name);
+  }
+  if (failed.length > 0) {
+    console.error(`\nFailed: ${failed.join(", ")}`);
+    process.exit(1);
+  }
+}
+
+void main();
