@@ -4,6 +4,7 @@
  * `-m pip install` the way Python does, and records each pip call. The real build runs in `npm test`'s
  * training worker stage.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -126,6 +127,38 @@ describe("ensureTrainingEnvironment", () => {
     expect(a).toEqual(b);
     expect(pipCalls()).toHaveLength(2);
     expect(waiting[0]).toBe(`preparing the training environment: waiting for another process building the environment (pid ${process.pid})…`);
+  });
+
+  it("builds once when another process asks at the same time; the later one waits for the builder's pid", async () => {
+    process.env.FAKE_PIP_SLEEP = "1";
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/training-env/ensure-child.ts"), home(), fakePython, trainerDir], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // Start once the child holds the lock, so that this process is the one that waits.
+    const lock = path.join(home(), "python", "build.lock");
+    while (!fs.existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const waiting: string[] = [];
+    const mine = await ensure({ onProgress: (p) => waiting.push(p.message) });
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(mine);
+    expect(waiting).toEqual([`preparing the training environment: waiting for another process building the environment (pid ${child.pid})…`]);
+    expect(stderr).toContain("installing the pinned packages");
+    expect(pipCalls()).toHaveLength(2);
+  });
+
+  it("stops a build when its signal aborts, leaving nothing that looks ready and no lock", async () => {
+    process.env.FAKE_PIP_SLEEP = "5";
+    const controller = new AbortController();
+    const building = ensureTrainingEnvironment({ home: home(), systemPython: fakePython, trainerDir, studioPython: "", signal: controller.signal });
+    while (pipCalls().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    controller.abort();
+    await expect(building).rejects.toThrow(/abort/i);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(fs.readdirSync(path.join(home(), "python")).filter((name) => !name.endsWith(".log"))).toEqual([]);
   });
 
   it("takes over the lock of a builder that died", async () => {
