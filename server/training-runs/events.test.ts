@@ -54,14 +54,14 @@ function normalize(node: Json, root: Json): Json {
     const props: Json = {};
     for (const [name, prop] of Object.entries(node.properties as Json)) {
       const normalized = normalize(prop as Json, root);
-      if (!expectEqual(normalized, out.additionalProperties)) props[name] = normalized;
+      if (!sameJson(normalized, out.additionalProperties)) props[name] = normalized;
     }
     if (Object.keys(props).length > 0) out.properties = props;
   }
   return out;
 }
 
-function expectEqual(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
