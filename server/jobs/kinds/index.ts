@@ -3,5 +3,6 @@ import type { AnyJobKind } from "../kind";
 import { datasetDigestsJob } from "./dataset-digests";
 import { datasetIndexesJob } from "./dataset-indexes";
 import { importJob } from "./import";
+import { trainingJob } from "./training";
 
-export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob, trainingJob];
