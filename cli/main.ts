@@ -13,6 +13,7 @@ import { formatCount } from "../components/format";
 import { withDatabase, type Command } from "./context";
 import { commands as jobCommands } from "./jobs";
 import { commands as trainingEnvCommands } from "./training-env";
+import { commands as trainCommands } from "./train";
 
 const commands: Record<string, Command> = {
   import: {
@@ -67,6 +68,7 @@ const commands: Record<string, Command> = {
   ...trainingCommands,
   ...jobCommands,
   ...trainingEnvCommands,
+  ...trainCommands,
 };
 
 function help(): string {

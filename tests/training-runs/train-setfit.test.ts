@@ -112,4 +112,20 @@ describe("a SetFit training job", () => {
       await fs.promises.rm(expected, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it("a config the worker refuses fails the job with the worker's message, nothing trained", async () => {
+    const job = await queue.enqueue(trainingJob, { datasetId, task: parseTrainingTask(TASK), framework: "setfit", model: minilm, config: { output_dir: "/elsewhere" }, options: OPTIONS });
+    const dir = trainingJobDir(job.id);
+    const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: 20, pollSeconds: 0.1 });
+    worker.start();
+    try {
+      const failed = await waitForJob(db.pool, job.id, (row) => row.state !== "queued" && row.state !== "running", 120_000);
+      expect(failed.state).toBe("failed");
+      expect(failed.error).toMatch(/output_dir/);
+      expect(fs.existsSync(path.join(dir, "output", "model"))).toBe(false);
+    } finally {
+      await worker.stop();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
