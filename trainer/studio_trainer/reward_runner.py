@@ -41,11 +41,4 @@ def train(job, config: RewardModelingConfig, device, peft_config=None) -> Result
         processing_class=tokenizer,
         peft_config=peft_config,
     )
-    callback = trainer_loop.attach(trainer, job)
-    if not trainer_loop.run(trainer, job, callback, config.evaluate_before_training):
-        return Result("cancelled", callback.last_step)
-    metrics = trainer_loop.final_evaluation(trainer, callback)
-    if metrics:
-        protocol.metrics(callback.last_step, metrics, "eval")
-    trainer_loop.save(trainer, job, tokenizer)
-    return Result("succeeded", callback.last_step, metrics, job.model_dir)
+    return trainer_loop.train_evaluate_save(trainer, job, tokenizer, config.evaluate_before_training)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import protocol
 from .callbacks import ProtocolCallback
 from .checkpoints import last_checkpoint
+from .result import Result
 
 
 def attach(trainer, job, metric_prefix: str = "") -> ProtocolCallback:
@@ -44,3 +45,15 @@ def save(trainer, job, tokenizer=None) -> None:
     if tokenizer is not None:
         tokenizer.save_pretrained(str(job.model_dir))
     protocol.emit("artifact", kind="model", path="model")
+
+
+def train_evaluate_save(trainer, job, tokenizer, evaluate_before: bool = False) -> Result:
+    """The whole run of a runner with nothing of its own after training (TRL's SFT, reward, DPO)."""
+    callback = attach(trainer, job)
+    if not run(trainer, job, callback, evaluate_before):
+        return Result("cancelled", callback.last_step)
+    metrics = final_evaluation(trainer, callback)
+    if metrics:
+        protocol.metrics(callback.last_step, metrics, "eval")
+    save(trainer, job, tokenizer)
+    return Result("succeeded", callback.last_step, metrics, job.model_dir)
