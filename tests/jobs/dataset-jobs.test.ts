@@ -38,10 +38,9 @@ describe("dataset jobs", () => {
   it("a starting worker queues each missing build once, and runs them", async () => {
     expect(await queueMissingDatasetWork(queue)).toBeGreaterThanOrEqual(2);
     // Queued once: a second start finds them queued already.
-    const again = await queueMissingDatasetWork(queue);
+    await queueMissingDatasetWork(queue);
     const mine = async () => (await listJobs(db.pool, { datasetId })).filter((job) => [datasetIndexesJob.name, datasetDigestsJob.name].includes(job.kind));
     expect((await mine()).length).toBe(2);
-    expect(again).toBeLessThanOrEqual((await listJobs(db.pool, { state: "queued" })).length);
 
     const worker = new JobWorker(queue, { heavySlots: 0, lightSlots: 2, staleSeconds: 5, pollSeconds: 0.1 });
     worker.start();

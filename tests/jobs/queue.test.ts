@@ -97,13 +97,12 @@ describe("job queue", () => {
   it("two workers never run the same job", async () => {
     const queue = await openQueue();
     const jobs = await Promise.all(Array.from({ length: 30 }, (_, i) => queue.enqueue(recordedJob, { label: `pair-${i}`, failures: 0, ms: 20 })));
-    const first = startWorker(queue, 3);
-    const second = startWorker(await openQueue(), 3);
+    startWorker(queue, 3);
+    startWorker(await openQueue(), 3);
     for (const job of jobs) expect((await waitFor(job.id, ended)).state).toBe("succeeded");
     const { rows } = await db.pool.query("SELECT job_id, count(*)::int AS n FROM test_job_run WHERE job_id = ANY($1::uuid[]) GROUP BY job_id", [jobs.map((j) => j.id)]);
     expect(rows).toHaveLength(30);
     expect(rows.every((row) => row.n === 1)).toBe(true);
-    expect(first.id).not.toBe(second.id);
   });
 
   it("progress is written to the job row while it runs", async () => {
