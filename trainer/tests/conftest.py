@@ -15,14 +15,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from tests import tiny_models
+
 TRAINER_ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((TRAINER_ROOT / "studio_trainer" / "protocol" / "events.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-
-CHAT_TEMPLATE = (
-    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
 
 
 def worker_env(tmp_home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -118,47 +115,10 @@ def minilm_path() -> str:
 @pytest.fixture(scope="session")
 def tiny_tokenizer_dir(tmp_path_factory) -> Path:
     """A byte-level BPE tokenizer (vocab ~600) trained on the shipped samples, with a ChatML chat template."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    from tests.samples import all_texts
-
-    folder = tmp_path_factory.mktemp("tiny-tokenizer")
-    tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    specials = ["<|endoftext|>", "<|pad|>", "<|im_start|>", "<|im_end|>"]
-    trainer = trainers.BpeTrainer(vocab_size=600, min_frequency=2, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tokenizer.train_from_iterator(all_texts(), trainer=trainer)
-    wrapped = PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<|endoftext|>", pad_token="<|pad|>", bos_token="<|endoftext|>", unk_token="<|endoftext|>")
-    wrapped.chat_template = CHAT_TEMPLATE
-    wrapped.save_pretrained(folder)
-    return folder
+    return tiny_models.build_tokenizer(tmp_path_factory.mktemp("tiny-tokenizer"))
 
 
 @pytest.fixture(scope="session")
 def tiny_llama_dir(tiny_tokenizer_dir, tmp_path_factory) -> Path:
     """LlamaForCausalLM, hidden 32, 2 layers, random weights, saved with its tokenizer (the path is its name)."""
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM, set_seed
-
-    set_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(tiny_tokenizer_dir)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
-        tie_word_embeddings=True,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
-    folder = tmp_path_factory.mktemp("tiny-llama")
-    model = LlamaForCausalLM(config).to(torch.float32)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return tiny_models.build_llama(tmp_path_factory.mktemp("tiny-llama"), tiny_tokenizer_dir)
