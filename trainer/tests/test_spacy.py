@@ -38,11 +38,15 @@ def test_textcat_on_a_blank_pipeline_learns_and_packages(worker, tmp_path):
     predictor = load_predictor(str(run.output_dir / "model"), "spacy", "text_classification")
     assert predictor.predict({"text": "Worth every penny. I love it."})["labels"][0]["label"] == "positive"
 
+    # The studio writes its model card as README.md in the model folder; `spacy package` keeps it as the package's README.
+    card = "---\nlanguage: en\nlibrary_name: spacy\n---\n\n# Model Card for *studio-spacy-1*\n"
+    (run.output_dir / "model" / "README.md").write_text(card, encoding="utf-8")
     packaged = tmp_path / "packages"
     packaged.mkdir()
     result = subprocess.run([sys.executable, "-m", "spacy", "package", str(run.output_dir / "model"), str(packaged), "--build", "none"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (packaged / "en_studio_spacy_1-0.1.0" / "setup.py").is_file(), sorted(p.name for p in packaged.iterdir())
+    assert (packaged / "en_studio_spacy_1-0.1.0" / "README.md").read_text(encoding="utf-8") == card
 
 
 def test_textcat_multilabel_trains_and_continues_a_given_pipeline(worker, tmp_path):
