@@ -4,16 +4,66 @@ A framework config is a dataclass whose fields carry the defaults (Argilla's `up
 corrected to the installed versions). Keys that are not fields but are parameters of the framework's own
 arguments class (e.g. `trl.DPOConfig`) pass through unchanged in `extra`, the way Argilla's `update_config`
 merged them; any other key is refused, naming the key. Keys the worker sets itself are refused too.
+
+The single source of every config is its zod schema in the studio (server/training-runs/configs/), from
+which `protocol/configs.schema.json` is generated: each dataclass names its schema (`SCHEMA_NAME`), its
+fields and defaults are tested to equal the schema's properties and defaults, and every incoming config
+is validated against it here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from .errors import InvalidConfigError
+
+CONFIGS_SCHEMA_FILE = Path(__file__).parent / "protocol" / "configs.schema.json"
+
+
+@functools.cache
+def configs_schema() -> dict[str, Any]:
+    """protocol/configs.schema.json: `$defs` (one JSON Schema per config) and `runners` (framework → task → config)."""
+    return json.loads(CONFIGS_SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator(name: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(configs_schema()["$defs"][name])
+
+
+def _phrase(error) -> str:
+    """A schema error in the studio's words ("must be > 0"), as the zod schema says it."""
+    value = error.validator_value
+    phrases = {
+        "exclusiveMinimum": f"must be > {value}",
+        "minimum": f"must be ≥ {value}",
+        "exclusiveMaximum": f"must be < {value}",
+        "maximum": f"must be ≤ {value}",
+        "enum": "must be one of " + ", ".join(repr(v) for v in value) if isinstance(value, list) else "",
+        "minItems": "must not be empty",
+        "minLength": "must not be empty",
+    }
+    return phrases.get(error.validator) or error.message
+
+
+def check_against_schema(name: str, data: dict[str, Any]) -> None:
+    """Refuses a config that the named schema refuses (ranges, enums), naming the setting."""
+    from jsonschema.exceptions import best_match
+
+    errors = [e for e in _validator(name).iter_errors(data) if e.validator != "additionalProperties"]
+    if not errors:
+        return
+    error = best_match(errors)
+    key = next(iter(error.absolute_path), None)
+    raise InvalidConfigError(f"config `{key}` {_phrase(error)}" if key is not None else f"config {error.message}")
 
 # Set by the worker from job.json and the device policy; a config may not override them.
 WORKER_KEYS = frozenset(
@@ -89,6 +139,7 @@ def parse_config(cls: type, data: dict[str, Any], passthrough: frozenset[str] = 
             extra[key] = value
         else:
             raise InvalidConfigError(f"config `{key}` is not a setting of the {framework or cls.__name__} runner")
+    check_against_schema(cls.SCHEMA_NAME, data)
     config = cls(**values, extra=extra)
     validate = getattr(config, "validate", None)
     if validate:

@@ -12,6 +12,8 @@ from .trl_common import TrlConfig
 
 @dataclasses.dataclass
 class DpoConfig(TrlConfig):
+    SCHEMA_NAME = "trl-dpo"  # its schema in protocol/configs.schema.json
+
     learning_rate: float = 1e-6  # TRL's DPOConfig default
     beta: float = 0.1
     loss_type: list[str] | None = None  # TRL default ["sigmoid"]

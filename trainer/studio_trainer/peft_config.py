@@ -42,12 +42,12 @@ class LoraFields:
 
 @dataclasses.dataclass
 class PeftClassificationConfig(ClassificationConfig, LoraFields):
-    pass
+    SCHEMA_NAME = "peft-classification"
 
 
 @dataclasses.dataclass
 class PeftCausalLmConfig(SftConfig, LoraFields):
-    pass
+    SCHEMA_NAME = "peft-causal-lm"
 
 
 def parse(data: dict[str, Any], task: str):

@@ -17,6 +17,8 @@ from .errors import InvalidConfigError
 
 @dataclasses.dataclass
 class OnlineRlConfig(TrainerConfig):
+    SCHEMA_NAME = "online-rl"  # its schema in protocol/configs.schema.json
+
     algorithm: Literal["ppo", "grpo", "rloo"] = "ppo"
     learning_rate: float = 3e-6
     num_train_epochs: float = 1.0

@@ -11,6 +11,8 @@ from .trl_common import TrlConfig
 
 @dataclasses.dataclass
 class RewardModelingConfig(TrlConfig):
+    SCHEMA_NAME = "trl-reward"  # its schema in protocol/configs.schema.json
+
     learning_rate: float = 1e-4  # TRL's RewardConfig default
     max_length: int | None = 512  # rows longer than this are DROPPED by RewardTrainer, not truncated
     center_rewards_coefficient: float | None = None

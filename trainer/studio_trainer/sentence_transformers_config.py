@@ -19,6 +19,8 @@ CROSS_ENCODER_LOSSES = ("auto", "bce", "cross_entropy")
 
 @dataclasses.dataclass
 class SentenceTransformersConfig(TrainerConfig):
+    SCHEMA_NAME = "sentence-transformers"  # its schema in protocol/configs.schema.json
+
     learning_rate: float = 2e-5
     num_train_epochs: float = 1.0
     per_device_train_batch_size: int = 32

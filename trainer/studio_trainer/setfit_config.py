@@ -20,6 +20,8 @@ PASSTHROUGH = frozenset({"distance_metric_name", "end_to_end", "l2_weight", "eva
 
 @dataclasses.dataclass
 class SetFitConfig:
+    SCHEMA_NAME = "setfit"  # its schema in protocol/configs.schema.json
+
     num_iterations: int | None = 20
     num_epochs: int = 1
     head_num_epochs: int = 16

@@ -11,6 +11,8 @@ from .trl_common import TrlConfig
 
 @dataclasses.dataclass
 class SftConfig(TrlConfig):
+    SCHEMA_NAME = "trl-sft"  # its schema in protocol/configs.schema.json
+
     learning_rate: float = 2e-5  # TRL's SFT default (Argilla's 5e-5 was TrainingArguments')
     packing: bool = False  # "bfd" packing needs FlashAttention to be exact; off by default
     # Completion-only loss on {"text"} rows: each text is split at the first occurrence of this string;

@@ -16,6 +16,8 @@ from .errors import InvalidConfigError
 
 @dataclasses.dataclass
 class SpacyConfig:
+    SCHEMA_NAME = "spacy"  # its schema in protocol/configs.schema.json
+
     max_steps: int = 20000
     max_epochs: int = 0
     patience: int = 1600

@@ -16,6 +16,8 @@ from .errors import InvalidConfigError
 
 @dataclasses.dataclass
 class ClassificationConfig(TrainerConfig):
+    SCHEMA_NAME = "transformers-classification"  # its schema in protocol/configs.schema.json
+
     max_length: int = 512
     threshold: float = 0.5  # multi-label: a label is predicted when its sigmoid exceeds this
 
@@ -29,6 +31,8 @@ class ClassificationConfig(TrainerConfig):
 
 @dataclasses.dataclass
 class QuestionAnsweringConfig(TrainerConfig):
+    SCHEMA_NAME = "transformers-question-answering"
+
     max_length: int = 384
     doc_stride: int = 128
     max_answer_length: int = 30
