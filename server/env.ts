@@ -49,6 +49,8 @@ const envSchema = z.object({
   STUDIO_JOB_STALE_SECONDS: z.coerce.number().positive().default(20),
   /** The python of an existing training environment (or its venv folder). Unset: the studio builds one in STUDIO_HOME/python. */
   STUDIO_PYTHON: z.string().min(1).optional(),
+  /** A warm predict process (one model loaded) is stopped this long after its last prediction. */
+  STUDIO_PREDICT_IDLE_SECONDS: z.coerce.number().positive().default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;
