@@ -34,6 +34,22 @@ export interface RetryPolicy {
   /** Seconds before a retry; doubled after each failure when `backoff`. */
   delaySeconds: number;
   backoff?: boolean;
+  /**
+   * Whether a run that failed (its handler threw) is run again. Default true. False: only a run
+   * whose worker died or stopped is run again (a training run resumes from its checkpoint; its
+   * own failure is a person's to look at).
+   */
+  retryFailures?: boolean;
+}
+
+/** A failure whose detail (a traceback) the job keeps beside its message. */
+export class JobFailure extends Error {
+  constructor(
+    message: string,
+    readonly detail: string | null,
+  ) {
+    super(message);
+  }
 }
 
 export interface JobKind<Payload = unknown, Result = unknown> {

@@ -13,7 +13,7 @@ import type { Database } from "../db/client";
 import { retryDelaySeconds, type AnyJobKind, type JobKind } from "./kind";
 import { JOB_KINDS } from "./kinds";
 import { QUEUE_SCHEMA } from "./queue-schema";
-import { insertJob, lockStaleJobs, settleStaleJob, type JobRow } from "./store";
+import { insertJob, lockStaleJobs, reopenJob, settleStaleJob, type JobRow } from "./store";
 
 /**
  * A dispatch not claimed within this time (its worker died between fetching and claiming it) is
@@ -75,6 +75,26 @@ export class JobQueue {
     return this.transaction(async (client) => {
       const job = await insertJob(client, { kind: kind.name, payload: parsed, datasetId: kind.datasetId?.(parsed) ?? null, maxAttempts: kind.retry.attempts });
       await this.dispatch(client, job.id, kind.name, 0);
+      return job;
+    });
+  }
+
+  /**
+   * A failed or cancelled job queued again, with one more attempt allowed (`studio resume`, the
+   * API's resume): its kind's handler sees a later attempt (a training run resumes from its last
+   * checkpoint). Throws when the job is missing, not failed or cancelled, or of a kind that cannot
+   * resume.
+   */
+  async resume(id: string): Promise<JobRow> {
+    return this.transaction(async (client) => {
+      const job = await reopenJob(client, id);
+      if (!job) {
+        const { rows } = await client.query<{ state: string }>("SELECT state FROM job WHERE id::text = $1", [id]);
+        throw new Error(rows[0] ? `job ${id} is ${rows[0].state}: only a failed or cancelled job resumes` : `No job ${id}`);
+      }
+      const kind = this.kind(job.kind);
+      if (kind.notResumable) throw new Error(`a ${kind.name} job cannot resume: ${kind.notResumable}`);
+      await this.dispatch(client, job.id, job.kind, 0);
       return job;
     });
   }

@@ -18,6 +18,8 @@ export interface JobRow {
   payload: unknown;
   result: unknown;
   error: string | null;
+  /** The detail of a failed job's error (a training worker's traceback); null otherwise. */
+  errorDetail: string | null;
   datasetId: number | null;
   /** null when the job names no dataset or its dataset was deleted since. */
   datasetName: string | null;
@@ -35,7 +37,7 @@ export interface JobRow {
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
 // Timestamps as ISO strings: what tRPC sends and the CLI prints.
-const COLUMNS = `id, kind, state, phase, progress, payload, result, error, dataset_id AS "datasetId",
+const COLUMNS = `id, kind, state, phase, progress, payload, result, error, error_detail AS "errorDetail", dataset_id AS "datasetId",
   (SELECT name FROM dataset WHERE dataset.id = job.dataset_id) AS "datasetName", attempts,
   max_attempts AS "maxAttempts", worker_id AS "workerId", cancel_requested AS "cancelRequested",
   to_json(heartbeat_at) #>> '{}' AS "heartbeatAt", to_json(created_at) #>> '{}' AS "createdAt",
@@ -114,17 +116,19 @@ export async function setDataset(db: Queryable, id: string, workerId: string, da
   await db.query(`UPDATE job SET dataset_id = $3, updated_at = now() WHERE id = $1 AND worker_id = $2 AND state = 'running'`, [id, workerId, datasetId]);
 }
 
+export type JobEnd =
+  | { state: "succeeded"; result: unknown }
+  /** A handler that stopped cleanly on a cancel may leave a result (a training run: its pins, its last step). */
+  | { state: "cancelled"; error: string; result?: unknown }
+  | { state: "failed"; error: string; errorDetail?: string | null };
+
 /** running → an end state, only while this worker still owns the job. */
-export async function finishJob(
-  db: Queryable,
-  id: string,
-  workerId: string,
-  end: { state: "succeeded"; result: unknown } | { state: "failed" | "cancelled"; error: string },
-): Promise<boolean> {
+export async function finishJob(db: Queryable, id: string, workerId: string, end: JobEnd): Promise<boolean> {
+  const result = "result" in end && end.result !== undefined ? JSON.stringify(end.result ?? null) : null;
   const { rowCount } = await db.query(
-    `UPDATE job SET state = $3, result = $4, error = $5, finished_at = now(), worker_id = NULL, heartbeat_at = NULL, updated_at = now()
+    `UPDATE job SET state = $3, result = $4, error = $5, error_detail = $6, finished_at = now(), worker_id = NULL, heartbeat_at = NULL, updated_at = now()
      WHERE id = $1 AND worker_id = $2 AND state = 'running'`,
-    [id, workerId, end.state, end.state === "succeeded" ? JSON.stringify(end.result ?? null) : null, end.state === "succeeded" ? null : end.error],
+    [id, workerId, end.state, result, end.state === "succeeded" ? null : end.error, end.state === "failed" ? (end.errorDetail ?? null) : null],
   );
   return rowCount === 1;
 }
@@ -159,6 +163,45 @@ export async function requestCancel(db: Queryable, id: string): Promise<JobRow |
     [id],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * A failed or cancelled job → queued again with one more attempt than it has used, its error and
+ * cancel request cleared. Null when the job does not exist or is not failed or cancelled. The
+ * caller dispatches it (JobQueue.resume does both in one transaction).
+ */
+export async function reopenJob(db: Queryable, id: string): Promise<JobRow | null> {
+  if (!isUuid(id)) return null;
+  const { rows } = await db.query<JobRow>(
+    `UPDATE job SET state = 'queued', max_attempts = attempts + 1, cancel_requested = false, error = NULL, error_detail = NULL,
+       finished_at = NULL, updated_at = now()
+     WHERE id = $1 AND state IN ('failed', 'cancelled') RETURNING ${COLUMNS}`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** A worker process's own row (job_worker): written at start and at each beat, idle or busy. */
+export async function beatWorker(db: Queryable, worker: { id: string; heavySlots: number; lightSlots: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO job_worker (id, heavy_slots, light_slots) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`,
+    [worker.id, worker.heavySlots, worker.lightSlots],
+  );
+}
+
+/** A stopping worker's row goes; a dead worker's rows older than an hour are dropped by the next beat of any worker. */
+export async function removeWorker(db: Queryable, id: string): Promise<void> {
+  await db.query(`DELETE FROM job_worker WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'`, [id]);
+}
+
+/** Workers with heavy slots whose row was beaten within `staleSeconds`: one of them will take a heavy job. */
+export async function liveHeavyWorkers(db: Queryable, staleSeconds: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM job_worker WHERE heavy_slots > 0 AND heartbeat_at >= now() - make_interval(secs => $1)`,
+    [staleSeconds],
+  );
+  return rows[0]!.n;
 }
 
 /** Running jobs whose heartbeat is older than `staleSeconds`, locked for this transaction. */

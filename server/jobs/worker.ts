@@ -7,9 +7,9 @@ import crypto from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AnyJobKind, JobProgress } from "./kind";
-import { retryDelaySeconds } from "./kind";
+import { JobFailure, retryDelaySeconds } from "./kind";
 import { JobQueue, type DispatchData } from "./queue";
-import { beat, claimJob, finishJob, requeueJob, setDataset, setPhase, setProgress, type JobRow } from "./store";
+import { beat, beatWorker, claimJob, finishJob, removeWorker, requeueJob, setDataset, setPhase, setProgress, type JobRow } from "./store";
 
 export interface WorkerOptions {
   /** Jobs of heavy kinds (training) run at most this many at a time. */
@@ -21,6 +21,12 @@ export interface WorkerOptions {
   /** Seconds between polls of an idle slot. */
   pollSeconds?: number;
   log?: (line: string) => void;
+  /**
+   * Runs this job only, in one slot whatever its weight (`studio train --wait` on a machine where
+   * no worker runs): claimed straight from the job table whenever it is queued, so the dispatches
+   * of other jobs stay in the queue for other workers. Such a worker is not counted as live.
+   */
+  onlyJob?: string;
 }
 
 /** A handler that ends because its job was cancelled or its worker is stopping. */
@@ -53,8 +59,13 @@ export class JobWorker {
     const kinds = [...this.queue.kinds.values()];
     const heavy = kinds.filter((kind) => kind.weight === "heavy");
     const light = kinds.filter((kind) => kind.weight === "light");
-    for (let slot = 0; slot < this.options.heavySlots && heavy.length; slot++) this.loops.push(this.slotLoop(heavy, slot));
-    for (let slot = 0; slot < this.options.lightSlots && light.length; slot++) this.loops.push(this.slotLoop(light, slot));
+    if (this.options.onlyJob !== undefined) {
+      this.loops.push(this.onlyJobLoop(this.options.onlyJob));
+    } else {
+      for (let slot = 0; slot < this.options.heavySlots && heavy.length; slot++) this.loops.push(this.slotLoop(heavy, slot));
+      for (let slot = 0; slot < this.options.lightSlots && light.length; slot++) this.loops.push(this.slotLoop(light, slot));
+      void this.register().catch((error) => this.log(`registering: ${error.message}`));
+    }
     // A beat every quarter of the stale time: a live job is never taken for dead, and a dead
     // worker's job is noticed within 1.25 × staleSeconds.
     const every = Math.max(250, (this.options.staleSeconds * 1000) / 4);
@@ -72,6 +83,24 @@ export class JobWorker {
     for (const run of this.running.values()) this.interrupt(run, "stop");
     await Promise.allSettled(this.loops);
     this.timers.forEach(clearInterval);
+    if (this.options.onlyJob === undefined) await removeWorker(this.queue.db.pool, this.id).catch(() => {});
+  }
+
+  /** This worker's row in job_worker: what tells `studio train --wait` that a worker will take its job. */
+  private register(): Promise<void> {
+    return beatWorker(this.queue.db.pool, { id: this.id, heavySlots: this.options.heavySlots, lightSlots: this.options.lightSlots });
+  }
+
+  private async onlyJobLoop(jobId: string): Promise<void> {
+    const pollMs = (this.options.pollSeconds ?? 1) * 1000;
+    while (!this.stopping) {
+      const job = await claimJob(this.queue.db.pool, jobId, this.id).catch((error: Error) => {
+        this.log(`claiming ${jobId}: ${error.message}`);
+        return null;
+      });
+      if (job) await this.runJob(this.queue.kind(job.kind), job);
+      else await sleep(pollMs, undefined, { signal: this.wake.signal }).catch(() => {});
+    }
   }
 
   get busy(): number {
@@ -131,6 +160,11 @@ export class JobWorker {
         enqueue: async (next, nextPayload) => void (await this.queue.enqueue(next, nextPayload)),
       });
       await progress.flush();
+      if (run.reason === "cancel") {
+        await finishJob(pool, job.id, this.id, { state: "cancelled", error: "cancelled", result });
+        this.log(`${kind.name} ${job.id}: cancelled`);
+        return;
+      }
       if (run.reason) throw new Interrupted();
       await finishJob(pool, job.id, this.id, { state: "succeeded", result });
       this.log(`${kind.name} ${job.id}: succeeded`);
@@ -159,12 +193,12 @@ export class JobWorker {
       return;
     }
     const message = error.message || String(error);
-    if (job.attempts < job.maxAttempts) {
+    if (kind.retry.retryFailures !== false && job.attempts < job.maxAttempts) {
       const delay = retryDelaySeconds(kind.retry, job.attempts);
       if (await requeueJob(pool, job.id, this.id, `attempt ${job.attempts} failed: ${message}`, true)) await this.queue.dispatch(pool, job.id, kind.name, delay);
       this.log(`${kind.name} ${job.id}: attempt ${job.attempts} failed (${message}); retrying in ${delay} s`);
     } else {
-      await finishJob(pool, job.id, this.id, { state: "failed", error: message });
+      await finishJob(pool, job.id, this.id, { state: "failed", error: message, errorDetail: error instanceof JobFailure ? error.detail : null });
       this.log(`${kind.name} ${job.id}: failed: ${message}`);
     }
   }
@@ -176,6 +210,7 @@ export class JobWorker {
   }
 
   private async heartbeat(): Promise<void> {
+    if (this.options.onlyJob === undefined) await this.register();
     if (this.running.size === 0) return;
     const owned = await beat(this.queue.db.pool, this.id);
     for (const [id, run] of this.running) {

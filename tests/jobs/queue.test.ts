@@ -7,9 +7,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { JobQueue } from "../../server/jobs/queue";
-import { requestCancel, type JobRow } from "../../server/jobs/store";
+import { liveHeavyWorkers, requestCancel, type JobRow } from "../../server/jobs/store";
 import { JobWorker } from "../../server/jobs/worker";
-import { CREATE_RUN_TABLE, hangingJob, notResumableJob, recordedJob, TEST_KINDS } from "./test-kinds";
+import { CREATE_RUN_TABLE, hangingJob, notResumableJob, notRetriedJob, recordedJob, TEST_KINDS } from "./test-kinds";
 import { spawnWorker, waitForJob } from "./helpers";
 
 const STALE_SECONDS = 2;
@@ -126,6 +126,54 @@ describe("job queue", () => {
     const done = await waitFor(running.id, ended, 10_000);
     expect(done.state).toBe("cancelled");
     expect(await runs(waiting.id)).toEqual([]);
+  });
+});
+
+describe("resume, one-job workers, live workers", () => {
+  it("a kind that does not retry failures fails at once; resumed, it runs once more and can succeed", async () => {
+    const queue = await openQueue();
+    startWorker(queue);
+    const job = await queue.enqueue(notRetriedJob, { label: "fails once", failures: 1, ms: 0 });
+    const failed = await waitFor(job.id, ended);
+    expect(failed).toMatchObject({ state: "failed", attempts: 1, maxAttempts: 3, error: "fails once failed on attempt 1" });
+    const resumed = await queue.resume(job.id);
+    expect(resumed).toMatchObject({ state: "queued", error: null, maxAttempts: 2 });
+    const done = await waitFor(job.id, ended);
+    expect(done).toMatchObject({ state: "succeeded", attempts: 2, result: { label: "fails once", attempt: 2 } });
+    expect((await runs(job.id)).map((run) => run.attempt)).toEqual([1, 2]);
+    await expect(queue.resume(job.id)).rejects.toThrow(/is succeeded: only a failed or cancelled job resumes/);
+  });
+
+  it("a cancelled job resumes; a kind that cannot resume refuses", async () => {
+    const queue = await openQueue();
+    const cancelled = await queue.enqueue(recordedJob, { label: "cancelled first", failures: 0, ms: 0 });
+    await requestCancel(db.pool, cancelled.id);
+    await queue.resume(cancelled.id);
+    startWorker(queue);
+    expect((await waitFor(cancelled.id, ended)).state).toBe("succeeded");
+    const importLike = await queue.enqueue(notResumableJob, { label: "import", failures: 0, ms: 0 });
+    await requestCancel(db.pool, importLike.id);
+    await expect(queue.resume(importLike.id)).rejects.toThrow(/cannot resume/);
+  });
+
+  it("a worker for one job runs that job only, and is not counted as live", async () => {
+    const queue = await openQueue();
+    const other = await queue.enqueue(recordedJob, { label: "someone else's", failures: 0, ms: 0 });
+    const mine = await queue.enqueue(recordedJob, { label: "mine", failures: 0, ms: 0 });
+    const before = await liveHeavyWorkers(db.pool, STALE_SECONDS);
+    const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: STALE_SECONDS, pollSeconds: 0.05, onlyJob: mine.id });
+    worker.start();
+    open.push({ close: () => worker.stop() });
+    expect((await waitFor(mine.id, ended)).state).toBe("succeeded");
+    expect(await liveHeavyWorkers(db.pool, STALE_SECONDS)).toBe(before);
+    await sleep(300);
+    expect((await waitFor(other.id, () => true)).state).toBe("queued");
+    // A plain worker registers itself (idle or not), takes the other job, and leaves when it stops.
+    const plain = startWorker(queue);
+    await waitFor(other.id, ended);
+    expect(await liveHeavyWorkers(db.pool, STALE_SECONDS)).toBe(before + 1);
+    await plain.stop();
+    expect(await liveHeavyWorkers(db.pool, STALE_SECONDS)).toBe(before);
   });
 });
 

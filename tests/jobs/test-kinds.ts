@@ -43,4 +43,11 @@ export const notResumableJob = defineJobKind({
   notResumable: "the studio stopped during the import",
 });
 
-export const TEST_KINDS: AnyJobKind[] = [recordedJob, hangingJob, notResumableJob];
+/** Like a training run: its own failure is not retried (only a dead worker's run is). */
+export const notRetriedJob = defineJobKind({
+  ...recordedJob,
+  name: "test-not-retried",
+  retry: { attempts: 3, delaySeconds: 0, retryFailures: false },
+});
+
+export const TEST_KINDS: AnyJobKind[] = [recordedJob, hangingJob, notResumableJob, notRetriedJob];
