@@ -1,10 +1,10 @@
 /**
- * `studio train`: queues a training job (server/jobs/kinds/training.ts) on a dataset; with --wait,
+ * `studio train`: checks the request as the browser's Start does (server/training-runs/validate.ts), each
+ * refusal naming its flag, then queues a training job (server/jobs/kinds/training.ts); with --wait,
  * runs it in this process (a worker with one heavy slot, the job taken by whichever worker claims it
  * first) and prints its phase and progress on stderr until it ends.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import type { TrainingResult } from "../server/jobs/kinds/training";
 import type { Command } from "./context";
@@ -12,10 +12,31 @@ import { readTaskFile } from "./prepare";
 import { runUntilEnd } from "./run-job";
 
 const USAGE =
-  "studio train --dataset NAME --task task.json --framework F --model M [--config cfg.json] [--train-size X] [--test-size X] [--seed N] [--wait] [--json]";
+  "studio train --dataset NAME --task task.json --framework F --model M [--config cfg.json] [--reward-model JOB] [--train-size X] [--test-size X] [--seed N] [--max-records N] [--filter-by submitted,draft,discarded,pending] [--sort-by index|METADATA] [--cross-encoder] [--wait] [--json]";
 
-/** The flag of each payload field, to name it in an error. */
-const FLAGS: Record<string, string> = { trainSize: "--train-size", testSize: "--test-size", seed: "--seed", framework: "--framework", model: "--model", config: "--config", task: "--task" };
+/** The flag of each request field, to name it in an error (`--config: learning_rate: must be > 0`). */
+const FLAGS: Record<string, string> = {
+  dataset: "--dataset",
+  task: "--task",
+  framework: "--framework",
+  model: "--model",
+  config: "--config",
+  rewardModel: "--reward-model",
+  trainSize: "--train-size",
+  testSize: "--test-size",
+  seed: "--seed",
+  maxRecords: "--max-records",
+  filterBy: "--filter-by",
+  sortBy: "--sort-by",
+  crossEncoder: "--cross-encoder",
+};
+
+/** A refused field as the flag that gave it: `config.learning_rate` → `--config: learning_rate`. */
+export function flagOf(field: string): string {
+  const [head, ...rest] = field.split(".");
+  const flag = head === "options" ? FLAGS[rest.shift()!] : FLAGS[head!];
+  return [flag ?? head, ...rest].join(": ");
+}
 
 function number(value: string | undefined): number | undefined {
   return value === undefined ? undefined : value.trim() === "" ? Number.NaN : Number(value);
@@ -25,7 +46,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`--config: ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -41,9 +62,14 @@ export const commands: Record<string, Command> = {
           framework: { type: "string" },
           model: { type: "string" },
           config: { type: "string" },
+          "reward-model": { type: "string" },
           "train-size": { type: "string" },
           "test-size": { type: "string" },
           seed: { type: "string" },
+          "max-records": { type: "string" },
+          "filter-by": { type: "string" },
+          "sort-by": { type: "string" },
+          "cross-encoder": { type: "boolean" },
           wait: { type: "boolean" },
           json: { type: "boolean" },
         },
@@ -53,29 +79,41 @@ export const commands: Record<string, Command> = {
       }
       const { trainingJob } = await import("../server/jobs/kinds/training");
       const { openDatabase } = await import("../server/db/client");
-      const { getDataset } = await import("../server/db/datasets");
       const { JobQueue } = await import("../server/jobs/queue");
-      // A model given as a local folder travels as its absolute path (the worker runs in the job's folder).
-      const model = fs.existsSync(values.model!) ? path.resolve(values.model!) : values.model!;
+      const { TrainingRequestError, validateTrainingRequest } = await import("../server/training-runs/validate");
+      const config = values.config === undefined ? undefined : readJson(values.config);
       const db = await openDatabase();
       try {
-        const dataset = await getDataset(db.pool, values.dataset!);
-        const parsed = trainingJob.payload.safeParse({
-          datasetId: dataset.id,
-          task: readTaskFile(values.task!),
-          framework: values.framework,
-          model,
-          config: values.config === undefined ? undefined : readJson(values.config),
-          options: { trainSize: number(values["train-size"]), testSize: number(values["test-size"]), seed: number(values.seed) },
-        });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const field = String(issue.path[0] === "options" ? issue.path[1] : issue.path[0]);
-          throw new Error(`${FLAGS[field] ?? field}: ${issue.message}\nusage: ${USAGE}`);
+        let validated;
+        try {
+          validated = await validateTrainingRequest(
+            db,
+            {
+              dataset: values.dataset!,
+              task: readTaskFile(values.task!),
+              framework: values.framework!,
+              model: values.model!,
+              config: config as Record<string, unknown> | undefined,
+              rewardModel: values["reward-model"],
+              options: {
+                trainSize: number(values["train-size"]),
+                testSize: number(values["test-size"]),
+                seed: number(values.seed),
+                maxRecords: number(values["max-records"]),
+                filterBy: values["filter-by"] === undefined ? undefined : { responseStatus: values["filter-by"].split(",").map((s) => s.trim()) as never },
+                sortBy: values["sort-by"],
+                crossEncoder: values["cross-encoder"],
+              },
+            },
+            { pathsFrom: "cli" },
+          );
+        } catch (error) {
+          if (error instanceof TrainingRequestError) throw new Error(`${flagOf(error.field)}: ${error.reason}\nusage: ${USAGE}`);
+          throw error;
         }
         const queue = await JobQueue.open(db);
         try {
-          const job = await queue.enqueue(trainingJob, parsed.data);
+          const job = await queue.enqueue(trainingJob, validated.payload);
           if (!values.wait) {
             if (!ctx.json) ctx.out(`Queued training job ${job.id}: \`studio job ${job.id}\` shows it`);
             return { job: job.id, status: job.state };

@@ -14,7 +14,7 @@ import { z } from "zod";
 import { DatasetNotFoundError, getDataset, type DatasetDetail } from "../db/datasets";
 import { PathNotAllowedError } from "../feedback/path-roots";
 import { getJob } from "../jobs/store";
-import { trainingPayloadSchema, type TrainingPayload } from "../jobs/kinds/training";
+import { trainingPayloadSchema } from "../jobs/kinds/training";
 import { resolveAllowedPath } from "../services/allowed-paths";
 import type { ServiceDb } from "../services/prepare";
 import { datasetNameSchema, prepareOptionsSchema } from "../services/prepare-options";
@@ -56,7 +56,7 @@ export interface ValidatedTrainingRequest {
   dataset: DatasetDetail;
   task: TrainingTask;
   /** What the training job is queued with: the config parsed, its defaults filled in. */
-  payload: TrainingPayload & { rewardModel?: string };
+  payload: z.output<typeof trainingPayloadSchema> & { rewardModel?: string };
 }
 
 /** Records the sample prepare reads (as the builder's preview does on a sample, never a scan). */

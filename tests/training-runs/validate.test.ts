@@ -2,10 +2,13 @@
  * validateTrainingRequest: every refusal before queueing names its field, on the real PostgreSQL
  * with shipped samples (no training runs here).
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { flagOf } from "../../cli/train";
 import { connect, type Database } from "../../server/db/client";
 import { insertJob } from "../../server/jobs/store";
 import { importFromPath } from "../../server/services/imports";
@@ -117,4 +120,24 @@ describe("validateTrainingRequest", () => {
     });
     await validateTrainingRequest(db, { ...sft, config: { response_template: "### Response:" } }, { pathsFrom: "cli" });
   });
+});
+
+describe("studio train", () => {
+  it("names the flag and the field of a refusal, and queues nothing", async () => {
+    expect(flagOf("config.learning_rate")).toBe("--config: learning_rate");
+    expect(flagOf("options.testSize")).toBe("--test-size");
+    expect(flagOf("rewardModel")).toBe("--reward-model");
+    fs.writeFileSync(path.join(modelDir, "task.json"), JSON.stringify(classification));
+    fs.writeFileSync(path.join(modelDir, "config.json"), JSON.stringify({ learning_rate: 0 }));
+    const jobs = async () => (await db.pool.query("SELECT count(*)::int AS n FROM job WHERE kind = 'training'")).rows[0].n as number;
+    const before = await jobs();
+    const args = ["tsx", "cli/main.ts", "train", "--dataset", names.sentiment, "--task", path.join(modelDir, "task.json"), "--framework", "transformers", "--model", "prajjwal1/bert-tiny"];
+    const failed = await promisify(execFile)("npx", [...args, "--config", path.join(modelDir, "config.json")], { env: { ...process.env, DATABASE_URL: inject("databaseUrl") } }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr).toContain("--config: learning_rate: must be > 0");
+    expect(await jobs()).toBe(before);
+  }, 60_000);
 });
