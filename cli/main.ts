@@ -14,6 +14,7 @@ import { withDatabase, type Command } from "./context";
 import { commands as jobCommands } from "./jobs";
 import { commands as trainingEnvCommands } from "./training-env";
 import { commands as trainCommands } from "./train";
+import { commands as predictCommands } from "./predict";
 
 const commands: Record<string, Command> = {
   import: {
@@ -69,6 +70,7 @@ const commands: Record<string, Command> = {
   ...jobCommands,
   ...trainingEnvCommands,
   ...trainCommands,
+  ...predictCommands,
 };
 
 function help(): string {

@@ -263,7 +263,7 @@ class WarmPredictor {
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.answers.delete(id);
-        reject(new PredictError(`the prediction took longer than ${Math.round(timeoutMs / 1000)} s; the model's process was stopped`));
+        reject(new PredictError(`the prediction took longer than ${timeoutMs / 1000} s; the model's process was stopped`));
         this.kill();
       }, timeoutMs);
       const exited = (reason: string) => {
