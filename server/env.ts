@@ -47,6 +47,10 @@ const envSchema = z.object({
   STUDIO_WORKER_LIGHT_SLOTS: z.coerce.number().int().min(0).default(2),
   /** A running job whose worker has not beaten its heartbeat for this long is retried or failed. */
   STUDIO_JOB_STALE_SECONDS: z.coerce.number().positive().default(20),
+  /** Where training jobs keep their folders (jobs/<id>/) when remote workers share one. Unset: STUDIO_HOME. */
+  STUDIO_ARTIFACTS: z.string().min(1).optional(),
+  /** Runs a training job gets when its worker dies (each resumes from the last checkpoint). */
+  STUDIO_TRAINING_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   /** The python of an existing training environment (or its venv folder). Unset: the studio builds one in STUDIO_HOME/python. */
   STUDIO_PYTHON: z.string().min(1).optional(),
   /** A warm predict process (one model loaded) is stopped this long after its last prediction. */
@@ -61,6 +65,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
   const parsed = envSchema.safeParse({
     ...given,
     STUDIO_HOME: given.STUDIO_HOME ? path.resolve(given.STUDIO_HOME) : undefined,
+    STUDIO_ARTIFACTS: given.STUDIO_ARTIFACTS ? path.resolve(given.STUDIO_ARTIFACTS) : undefined,
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

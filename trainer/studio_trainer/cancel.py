@@ -1,15 +1,33 @@
-"""SIGTERM → a flag that the training loops check at each step end (stop, save a checkpoint, report cancelled)."""
+"""SIGTERM → a flag that the training loops check at each step end (stop, save a checkpoint, report cancelled).
+
+The studio's worker (Node) sends SIGTERM to cancel. When that worker dies instead (SIGKILL, a lost
+machine), this process must not train on beside the run that replaces it: `watch_parent()` asks
+Linux to send SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG), with a thread polling
+`os.getppid()` as the fallback elsewhere. Either way the run stops at the next step end and saves
+its checkpoint (the next attempt resumes from it), with stdout and stderr sent to /dev/null (their
+reader died with the parent, and a write would raise), and ends within GRACE_SECONDS whatever it is
+doing. The output folder's lock (checkpoints.lock_output) keeps the next run waiting until then.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
+import sys
 import threading
 
 _requested = threading.Event()
+_orphaned = threading.Event()
+
+#: After its parent died, the process ends after this long even if the step or the save has not.
+GRACE_SECONDS = 60.0
+_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
 
 
 def install() -> None:
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: _requested.set())
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: _on_sigterm())
 
 
 def requested() -> bool:
@@ -19,3 +37,53 @@ def requested() -> bool:
 def request() -> None:
     """For tests and in-process callers: the same as receiving SIGTERM."""
     _requested.set()
+
+
+def watch_parent() -> None:
+    """Stop (as on SIGTERM) when the parent process dies; call after install()."""
+    global _parent
+    _parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the polling thread below still notices
+    threading.Thread(target=_poll_parent, name="studio-parent-watch", daemon=True).start()
+    if os.getppid() != _parent:  # it died before prctl took effect
+        _on_orphaned()
+
+
+_parent: int | None = None
+
+
+def _poll_parent() -> None:
+    while not _orphaned.wait(_POLL_SECONDS):
+        if os.getppid() != _parent:
+            _on_orphaned()
+
+
+def _on_sigterm() -> None:
+    if _parent is not None and os.getppid() != _parent:
+        _on_orphaned()
+    else:
+        _requested.set()
+
+
+def _on_orphaned() -> None:
+    if _orphaned.is_set():
+        return
+    _orphaned.set()
+    _requested.set()
+    # Nobody reads the pipes any more: writes go nowhere instead of raising BrokenPipeError mid-save.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    from . import protocol
+
+    for fd in {1, 2, *protocol.stream_fds()}:
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            pass
+    timer = threading.Timer(GRACE_SECONDS, os._exit, (1,))
+    timer.daemon = True
+    timer.start()

@@ -78,6 +78,7 @@ def report_error(error: BaseException, job: Job | None = None) -> None:
 def run_job(job_path: str) -> int:
     protocol.install()
     cancel.install()
+    cancel.watch_parent()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         job = load_job(job_path)
@@ -91,9 +92,9 @@ def run_job(job_path: str) -> int:
         return 1
     try:
         device = devices.detect()
-        job.output_dir.mkdir(parents=True, exist_ok=True)
-        from .checkpoints import last_checkpoint
+        from .checkpoints import last_checkpoint, lock_output
 
+        output_lock = lock_output(job)  # noqa: F841 (held until the process ends)
         resumes = getattr(runner, "resumes", lambda _config: True)(config)
         resumed = last_checkpoint(job) if job.resume_from_checkpoint and resumes else None
         protocol.emit(

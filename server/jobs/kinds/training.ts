@@ -1,16 +1,21 @@
 /**
  * A training run: the dataset's rows prepared exactly as `studio prepare` writes them, the training
  * environment made on first need, then the Python worker (`python -m studio_trainer --job job.json`)
- * spawned on them. Its stdout events become the job's progress and result; its stderr is the job's
- * log. Everything lives in `STUDIO_HOME/jobs/<job id>/`: prepared/, job.json, output/ (checkpoints,
- * model), events.jsonl, log.txt.
+ * spawned on them. Its stdout events become the job's progress, its stored events (job_event) and
+ * its result; its stderr is the job's log. Everything lives in the job's folder (trainingJobDir):
+ * prepared/, pins.json (+ the task.json and config.json its command names), job.json, output/
+ * (checkpoints, model), events.jsonl, log.txt.
  *
- * One attempt: a failed training is a person's to look at, and resuming from a checkpoint comes later.
+ * Attempts: a run whose worker died (or stopped) runs again, up to STUDIO_TRAINING_ATTEMPTS runs,
+ * and resumes from its last checkpoint on the rows and pins of the first prepare (never prepared
+ * twice: the rows stay identical). A run that fails on its own is not retried: it is a person's to
+ * look at, and `studio resume` gives it one more run.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { Database } from "../../db/client";
 import { findDatasetById, DatasetNotFoundError } from "../../db/datasets";
 import { env } from "../../env";
 import { prepareDataset, WHOLE_DATASET_SANDBOX } from "../../services/prepare";
@@ -20,7 +25,11 @@ import { trainingTaskSchema } from "../../training/tasks/schema";
 import { ensureTrainingEnvironment } from "../../training-env";
 import { defaultTrainerDir } from "../../training-env/requirements";
 import { readEvents, type TrainerEvent } from "../../training-runs/events";
-import { defineJobKind } from "../kind";
+import { openJobEventRecorder } from "../../training-runs/job-events";
+import { writeModelCard } from "../../training-runs/model-card";
+import type { TrainingPins } from "../../training-runs/pins";
+import { buildPins, readDatasetContent, readPins, writePins } from "../../training-runs/pins-build";
+import { defineJobKind, JobFailure } from "../kind";
 
 /** The frameworks the Python worker trains (the studio prepares rows for openai and spacy-transformers too). */
 export const TRAINER_FRAMEWORKS = ["setfit", "transformers", "peft", "sentence-transformers", "spacy", "trl"] as const;
@@ -50,33 +59,38 @@ export interface TrainingResult {
   /** The saved model's folder; null when cancelled. */
   modelDir: string | null;
   step: number | null;
+  /** What reproduces the job (pins.json). */
+  pins: TrainingPins;
 }
 
-/** The folder of a training job's files. */
+/** The folder of a training job's files: under STUDIO_ARTIFACTS when set (shared by remote workers), else STUDIO_HOME. */
 export function trainingJobDir(jobId: string): string {
-  return path.join(env.STUDIO_HOME, "jobs", jobId);
+  return path.join(env.STUDIO_ARTIFACTS ?? env.STUDIO_HOME, "jobs", jobId);
+}
+
+/** Whether the run left a checkpoint to resume from (output/checkpoints/checkpoint-<step>). */
+function hasCheckpoint(outputDir: string): boolean {
+  const folder = path.join(outputDir, "checkpoints");
+  return fs.existsSync(folder) && fs.readdirSync(folder).some((name) => /^checkpoint-\d+$/.test(name));
 }
 
 export const trainingJob = defineJobKind({
   name: "training",
   payload: trainingPayloadSchema,
-  retry: { attempts: 1, delaySeconds: 0 },
+  // Read when a job is queued, so that STUDIO_TRAINING_ATTEMPTS is the setting of that moment.
+  get retry() {
+    return { attempts: env.STUDIO_TRAINING_ATTEMPTS, delaySeconds: 0, retryFailures: false };
+  },
   weight: "heavy",
   datasetId: (payload) => payload.datasetId,
   async run(payload, { id, db, signal, progress, phase }): Promise<TrainingResult> {
     const dir = trainingJobDir(id);
-    const preparedDir = path.join(dir, "prepared");
     const outputDir = path.join(dir, "output");
+    await fs.promises.mkdir(dir, { recursive: true });
 
-    await phase("preparing");
-    const dataset = await findDatasetById(db.pool, payload.datasetId);
-    if (!dataset) throw new DatasetNotFoundError(`#${payload.datasetId}`);
-    const { prepared } = await prepareDataset(db, dataset, {
-      ...prepareOptions({ ...payload.options, framework: payload.framework, format: "jsonl" }, payload.task),
-      sandbox: WHOLE_DATASET_SANDBOX,
-      signal,
-    });
-    await writePrepared(preparedDir, prepared, "jsonl");
+    // pins.json is written last in a prepare: with it, prepared/ is whole and a later run reuses both.
+    let pins = readPins(dir);
+    if (!pins) pins = await prepareRows(payload, { id, db, dir, signal, phase });
 
     await phase("preparing the training environment");
     let lastMessage = "";
@@ -98,23 +112,89 @@ export const trainingJob = defineJobKind({
       prepared_dir: "prepared",
       output_dir: "output",
       config: payload.config,
-      seed: payload.options.seed ?? payload.task.seed,
+      seed: pins.seed,
+      resume_from_checkpoint: hasCheckpoint(outputDir),
     };
     await fs.promises.writeFile(jobFile, JSON.stringify(job, null, 2) + "\n");
 
     await phase("training");
-    const done = await runTrainer(environment, { jobFile, dir, model: payload.model, signal, onEvent: (event) => {
-      if (event.event === "progress") progress({ done: event.step, total: event.max_steps, unit: "steps" });
-      else if (event.event === "phase") void phase(`training: ${event.phase}`).catch(() => {});
-    } });
+    const recorder = await openJobEventRecorder(db.pool, id);
+    let done: DoneEvent;
+    try {
+      done = await runTrainer(environment, {
+        jobFile,
+        dir,
+        model: payload.model,
+        signal,
+        onEvent: (event) => {
+          recorder.record(event);
+          if (event.event === "progress") progress({ done: event.step, total: event.max_steps, unit: "steps" });
+          else if (event.event === "phase") void phase(`training: ${event.phase}`).catch(() => {});
+          else if (event.event === "started") {
+            pins = { ...pins!, versions: event.versions };
+            void writePins(dir, pins).catch(() => {});
+          }
+        },
+      });
+    } finally {
+      await recorder.close();
+    }
+    await writePins(dir, pins);
+    if (done.status === "succeeded") {
+      try {
+        await writeModelCard(dir);
+      } catch (error) {
+        // A card that cannot be written leaves a trained model: said in the log, the job succeeds.
+        await fs.promises.appendFile(path.join(dir, "log.txt"), `[studio] the model card was not written: ${(error as Error).message}\n`);
+      }
+    }
     return {
       status: done.status,
       metrics: done.metrics,
       modelDir: done.model_dir === null ? null : path.join(outputDir, done.model_dir),
       step: done.step ?? null,
+      pins,
     };
   },
 });
+
+/**
+ * Phase `preparing`: the rows as `studio prepare` writes them, in prepared/ (written beside it, then
+ * moved in), the dataset's content read in the same pass, then pins.json.
+ */
+async function prepareRows(
+  payload: z.output<typeof trainingPayloadSchema>,
+  job: { id: string; db: Database; dir: string; signal: AbortSignal; phase: (phase: string) => Promise<void> },
+): Promise<TrainingPins> {
+  await job.phase("preparing");
+  const dataset = await findDatasetById(job.db.pool, payload.datasetId);
+  if (!dataset) throw new DatasetNotFoundError(`#${payload.datasetId}`);
+  const options = prepareOptions({ ...payload.options, framework: payload.framework, format: "jsonl" }, payload.task);
+  const [{ prepared }, content] = await Promise.all([
+    prepareDataset(job.db, dataset, { ...options, sandbox: WHOLE_DATASET_SANDBOX, signal: job.signal }),
+    readDatasetContent(job.db.bulk, dataset.id, options.sortBy),
+  ]);
+  const preparedDir = path.join(job.dir, "prepared");
+  const writing = `${preparedDir}.partial`;
+  await fs.promises.rm(writing, { recursive: true, force: true });
+  await writePrepared(writing, prepared, "jsonl");
+  await fs.promises.rm(preparedDir, { recursive: true, force: true });
+  await fs.promises.rename(writing, preparedDir);
+  const pins = buildPins({
+    dir: job.dir,
+    dataset,
+    content,
+    task: payload.task,
+    options: payload.options,
+    framework: payload.framework,
+    model: payload.model,
+    config: payload.config,
+    seed: payload.options.seed ?? payload.task.seed,
+    meta: prepared.meta,
+  });
+  await writePins(job.dir, pins);
+  return pins;
+}
 
 type DoneEvent = Extract<TrainerEvent, { event: "done" }>;
 
@@ -143,8 +223,9 @@ async function runTrainer(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const log = fs.createWriteStream(path.join(run.dir, "log.txt"));
-  const events = fs.createWriteStream(path.join(run.dir, "events.jsonl"));
+  // Appended: each run (a resumed one too) adds to the job's log and events.
+  const log = fs.createWriteStream(path.join(run.dir, "log.txt"), { flags: "a" });
+  const events = fs.createWriteStream(path.join(run.dir, "events.jsonl"), { flags: "a" });
   child.stderr.pipe(log);
 
   let killTimer: NodeJS.Timeout | undefined;
@@ -161,20 +242,20 @@ async function runTrainer(
   });
   exited.catch(() => {}); // awaited below, after the events; a spawn failure rejects it first
   let done: DoneEvent | undefined;
-  let failure: string | undefined;
+  let failure: { message: string; traceback: string | null } | undefined;
   try {
     await readEvents(
       child.stdout,
       (event) => {
         events.write(JSON.stringify(event) + "\n");
         if (event.event === "done") done = event;
-        else if (event.event === "error") failure = event.message;
+        else if (event.event === "error") failure = { message: event.message, traceback: event.traceback };
         run.onEvent(event);
       },
       (error) => log.write(`[studio] ${error.message}\n`),
     );
     const code = await exited;
-    if (failure !== undefined) throw new Error(failure);
+    if (failure !== undefined) throw new JobFailure(failure.message, failure.traceback);
     if (code !== 0 || !done) throw new Error(`the training worker exited with status ${code} without finishing (see log.txt)`);
     return done;
   } finally {

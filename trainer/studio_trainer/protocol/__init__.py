@@ -38,6 +38,11 @@ def install() -> None:
     sys.stdout = sys.stderr
 
 
+def stream_fds() -> list[int]:
+    """The protocol stream's file descriptor, once installed (cancel.py points it at /dev/null when the studio dies)."""
+    return [_writer.fileno()] if _writer is not None else []
+
+
 def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
