@@ -41,6 +41,12 @@ class OnlineRlConfig(TrainerConfig):
             raise InvalidConfigError("config `per_device_train_batch_size` must be a multiple of `num_mini_batches`")
         if self.algorithm != "ppo" and self.num_generations < 2:
             raise InvalidConfigError("config `num_generations` must be ≥ 2 for GRPO and RLOO")
+        if self.algorithm != "ppo":
+            # TRL checks these only once the model is loaded; whole prompt groups must fit each batch.
+            if (self.per_device_train_batch_size * self.gradient_accumulation_steps) % self.num_generations:
+                raise InvalidConfigError("config `num_generations` must divide per_device_train_batch_size × gradient_accumulation_steps")
+            if self.per_device_eval_batch_size % self.num_generations:
+                raise InvalidConfigError("config `num_generations` must divide per_device_eval_batch_size")
 
 
 def parse(data: dict[str, Any]) -> OnlineRlConfig:

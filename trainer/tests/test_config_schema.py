@@ -81,6 +81,7 @@ def test_the_runners_are_the_registry():
         (SetFitConfig, {"head_learning_rate": -1}, "config `head_learning_rate` must be > 0"),
         (DpoConfig, {"loss_type": []}, "config `loss_type` must not be empty"),
         (OnlineRlConfig, {"num_generations": 1}, "config `num_generations` must be ≥ 2"),
+        (OnlineRlConfig, {"algorithm": "grpo", "num_generations": 3}, "config `num_generations` must divide per_device_train_batch_size × gradient_accumulation_steps"),
         (PeftClassificationConfig, {"bias": "some"}, "config `bias` must be one of 'none', 'all', 'lora_only'"),
     ],
 )

@@ -63,6 +63,11 @@ describe("runner config schemas", () => {
     expect(refusal("transformers", "question_answering", { max_length: 128, doc_stride: 128 })).toEqual(["doc_stride: must be smaller than max_length"]);
     expect(refusal("sentence-transformers", "sentence_similarity", { cross_encoder: true, loss: "mnrl" })).toEqual(["loss: for a cross-encoder must be one of auto, bce, cross_entropy"]);
     expect(refusal("trl", "proximal_policy_optimization", { per_device_train_batch_size: 8, num_mini_batches: 3 })).toEqual(["num_mini_batches: per_device_train_batch_size must be a multiple of num_mini_batches"]);
+    expect(refusal("trl", "proximal_policy_optimization", { algorithm: "grpo", num_generations: 3 })).toEqual([
+      "num_generations: must divide per_device_train_batch_size × gradient_accumulation_steps (each prompt's completions are generated together)",
+    ]);
+    expect(refusal("trl", "proximal_policy_optimization", { algorithm: "rloo", num_generations: 4, per_device_eval_batch_size: 2 })).toEqual(["num_generations: must divide per_device_eval_batch_size"]);
+    expect(refusal("trl", "proximal_policy_optimization", { algorithm: "ppo", num_generations: 3 })).toBeNull();
     expect(refusal("setfit", "text_classification", { use_differentiable_head: true, multi_target_strategy: "classifier-chain" })).toHaveLength(1);
     expect(refusal("trl", "direct_preference_optimization", { beta: 0 })).toEqual(["beta: must be > 0"]);
     expect(refusal("peft", "text_classification", { lora_dropout: 1 })).toEqual(["lora_dropout: must lie in [0, 1)"]);

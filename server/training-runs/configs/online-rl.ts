@@ -36,6 +36,15 @@ export const onlineRlConfigSchema = runnerConfig(
       if (config.algorithm === "ppo" && config.per_device_train_batch_size % config.num_mini_batches) {
         ctx.addIssue({ code: "custom", path: ["num_mini_batches"], message: "per_device_train_batch_size must be a multiple of num_mini_batches" });
       }
+      // GRPO/RLOO generate whole groups: TRL refuses a generation batch (batch × accumulation) or an
+      // eval batch that num_generations does not divide, but only once the model is loaded.
+      if (config.algorithm !== "ppo") {
+        if ((config.per_device_train_batch_size * config.gradient_accumulation_steps) % config.num_generations) {
+          ctx.addIssue({ code: "custom", path: ["num_generations"], message: "must divide per_device_train_batch_size × gradient_accumulation_steps (each prompt's completions are generated together)" });
+        } else if (config.per_device_eval_batch_size % config.num_generations) {
+          ctx.addIssue({ code: "custom", path: ["num_generations"], message: "must divide per_device_eval_batch_size" });
+        }
+      }
     },
   },
 );
