@@ -25,7 +25,7 @@ export function readTaskFile(taskPath: string): unknown {
 }
 
 /** The flag of each prepare option, to name it in an error. */
-const FLAGS: Record<string, string> = {
+export const OPTION_FLAGS: Record<string, string> = {
   framework: "--framework",
   trainSize: "--train-size",
   testSize: "--test-size",
@@ -40,6 +40,20 @@ const FLAGS: Record<string, string> = {
 /** A number flag as the schema's number (NaN, which the schema refuses, when it is no number). */
 function number(value: string | undefined): number | undefined {
   return value === undefined ? undefined : value.trim() === "" ? Number.NaN : Number(value);
+}
+
+/** The prepare options `studio prepare` and `studio train` share, from their parsed flags (unchecked). */
+export function prepareOptionsFromFlags(values: Record<string, string | boolean | undefined>) {
+  const text = (name: string) => values[name] as string | undefined;
+  return {
+    trainSize: number(text("train-size")),
+    testSize: number(text("test-size")),
+    seed: number(text("seed")),
+    maxRecords: number(text("max-records")),
+    filterBy: text("filter-by") === undefined ? undefined : { responseStatus: text("filter-by")!.split(",").map((s) => s.trim()) },
+    sortBy: text("sort-by"),
+    crossEncoder: values["cross-encoder"] as boolean | undefined,
+  };
 }
 
 export const commands = {
@@ -71,18 +85,12 @@ export const commands = {
       const { prepareOptions, prepareOptionsSchema } = await import("../server/services/prepare-options");
       const parsed = prepareOptionsSchema.safeParse({
         framework: values.framework,
-        trainSize: number(values["train-size"]),
-        testSize: number(values["test-size"]),
-        seed: number(values.seed),
-        maxRecords: number(values["max-records"]),
-        filterBy: values["filter-by"] === undefined ? undefined : { responseStatus: values["filter-by"].split(",").map((s) => s.trim()) },
-        sortBy: values["sort-by"],
-        crossEncoder: values["cross-encoder"],
+        ...prepareOptionsFromFlags(values),
         format: values.format,
       });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        const flag = FLAGS[String(issue.path[0])] ?? String(issue.path[0]);
+        const flag = OPTION_FLAGS[String(issue.path[0])] ?? String(issue.path[0]);
         const given = values[flag.slice(2) as keyof typeof values];
         throw new Error(`${flag}${given === undefined || typeof given === "boolean" ? "" : ` "${given}"`}: ${issue.message}\nusage: ${this.usage}`);
       }

@@ -7,8 +7,9 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { TrainingResult } from "../server/jobs/kinds/training";
+import type { TrainingRequest } from "../server/training-runs/validate";
 import type { Command } from "./context";
-import { readTaskFile } from "./prepare";
+import { OPTION_FLAGS, prepareOptionsFromFlags, readTaskFile } from "./prepare";
 import { runUntilEnd } from "./run-job";
 
 const USAGE =
@@ -16,19 +17,12 @@ const USAGE =
 
 /** The flag of each request field, to name it in an error (`--config: learning_rate: must be > 0`). */
 const FLAGS: Record<string, string> = {
+  ...OPTION_FLAGS,
   dataset: "--dataset",
   task: "--task",
-  framework: "--framework",
   model: "--model",
   config: "--config",
   rewardModel: "--reward-model",
-  trainSize: "--train-size",
-  testSize: "--test-size",
-  seed: "--seed",
-  maxRecords: "--max-records",
-  filterBy: "--filter-by",
-  sortBy: "--sort-by",
-  crossEncoder: "--cross-encoder",
 };
 
 /** A refused field as the flag that gave it: `config.learning_rate` → `--config: learning_rate`. */
@@ -36,10 +30,6 @@ export function flagOf(field: string): string {
   const [head, ...rest] = field.split(".");
   const flag = head === "options" ? FLAGS[rest.shift()!] : FLAGS[head!];
   return [flag ?? head, ...rest].join(": ");
-}
-
-function number(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : value.trim() === "" ? Number.NaN : Number(value);
 }
 
 function readJson(file: string): unknown {
@@ -95,15 +85,7 @@ export const commands: Record<string, Command> = {
               model: values.model!,
               config: config as Record<string, unknown> | undefined,
               rewardModel: values["reward-model"],
-              options: {
-                trainSize: number(values["train-size"]),
-                testSize: number(values["test-size"]),
-                seed: number(values.seed),
-                maxRecords: number(values["max-records"]),
-                filterBy: values["filter-by"] === undefined ? undefined : { responseStatus: values["filter-by"].split(",").map((s) => s.trim()) as never },
-                sortBy: values["sort-by"],
-                crossEncoder: values["cross-encoder"],
-              },
+              options: prepareOptionsFromFlags(values) as TrainingRequest["options"],
             },
             { pathsFrom: "cli" },
           );
