@@ -4,7 +4,8 @@
  * the environment (minutes later), or never explain. Each refusal names the field it concerns
  * (`config.learning_rate`, `model`, `rewardModel`, …) and the reason.
  *
- * Paths: a request from the browser may name only folders under the allowed roots, and its error
+ * Paths: a request from the browser may name only folders under the allowed roots (and the training
+ * jobs' folders under STUDIO_ARTIFACTS, where earlier jobs' models are), and its error
  * never says whether a path outside them exists; the CLI, run by a person with a shell, may name any
  * folder that person can read.
  */
@@ -15,7 +16,8 @@ import { DatasetNotFoundError, getDataset, type DatasetDetail } from "../db/data
 import { PathNotAllowedError } from "../feedback/path-roots";
 import { getJob } from "../jobs/store";
 import { trainingPayloadSchema } from "../jobs/kinds/training";
-import { resolveAllowedPath } from "../services/allowed-paths";
+import { env } from "../env";
+import { allowedRoots, resolveAllowedPath } from "../services/allowed-paths";
 import type { ServiceDb } from "../services/prepare";
 import { datasetNameSchema, prepareOptionsSchema } from "../services/prepare-options";
 import { previewDataset } from "../services/preview";
@@ -155,9 +157,12 @@ async function checkModel(model: string, framework: string, pathsFrom: "browser"
       if (HUB_ID.test(model)) return model;
       throw new TrainingRequestError("model", "is neither a Hub id (name or owner/name) nor a folder path");
     }
+    // An earlier job's model is the studio's own, also where remote workers share STUDIO_ARTIFACTS.
+    const artifacts = env.STUDIO_ARTIFACTS;
+    const roots = [...(await allowedRoots()), ...(artifacts ? [await fs.promises.realpath(artifacts).catch(() => artifacts)] : [])];
     let real: string;
     try {
-      real = await resolveAllowedPath(model);
+      real = await resolveAllowedPath(model, roots);
     } catch (error) {
       if (error instanceof PathNotAllowedError) throw new TrainingRequestError("model", error.message);
       throw error;

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { flagOf } from "../../cli/train";
 import { connect, type Database } from "../../server/db/client";
 import { insertJob } from "../../server/jobs/store";
@@ -110,6 +110,13 @@ describe("validateTrainingRequest", () => {
     expect((await validateTrainingRequest(db, base({ model: inside }), { pathsFrom: "browser" })).payload.model).toBe(fs.realpathSync(inside));
     expect(await refusal(base({ model: "samples/README.md".replace(/^/, "./") }), "browser")).toMatchObject({ field: "model", message: expect.stringContaining("is a file") });
     expect(await refusal(base({ model: "not a model id" }), "browser")).toMatchObject({ field: "model" });
+    // Earlier jobs' models under STUDIO_ARTIFACTS are the studio's own.
+    vi.stubEnv("STUDIO_ARTIFACTS", path.dirname(modelDir));
+    try {
+      expect((await validateTrainingRequest(db, base({ model: modelDir }), { pathsFrom: "browser" })).payload.model).toBe(fs.realpathSync(modelDir));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("refuses an SFT response template that appears in no row of a sample prepare", async () => {
