@@ -34,7 +34,7 @@ describe("tasksAvailableFor", () => {
     // generative tasks have no defaults; templates and functions are always possible
     expect(byTask.supervised_fine_tuning!.modes.default).toBeNull();
     expect(byTask.supervised_fine_tuning!.modes.template.available).toBe(true);
-    expect(byTask.chat_completion!.frameworks).toEqual(["openai", "trl"]);
+    expect(byTask.chat_completion!.frameworks).toEqual(["openai", "trl", "peft"]);
     expect(options.tasks.every((t) => t.modes.function.available)).toBe(true);
     expect(options.placeholders).toEqual(["text", "label", "stars"]);
     expect(options.strategies).toEqual({

@@ -29,8 +29,8 @@ describe("frameworksFor", () => {
     expect(frameworksFor("text_classification")).toEqual(["transformers", "peft", "setfit", "spacy", "spacy-transformers", "openai"]);
     expect(frameworksFor({ task: "question_answering" })).toEqual(["transformers"]);
     expect(frameworksFor("sentence_similarity")).toEqual(["sentence-transformers"]);
-    expect(frameworksFor("supervised_fine_tuning")).toEqual(["trl"]);
-    expect(frameworksFor("chat_completion")).toEqual(["openai", "trl"]);
+    expect(frameworksFor("supervised_fine_tuning")).toEqual(["trl", "peft"]);
+    expect(frameworksFor("chat_completion")).toEqual(["openai", "trl", "peft"]);
   });
   it("a framework the task does not support is a clear error", async () => {
     await expect(prepare({ settings: classification, task: single, framework: "trl", records: classRecords })).rejects.toThrow(

@@ -26,14 +26,15 @@ export const ADAPTERS: { [K in TaskKind]: Partial<Record<Framework, FrameworkAda
   },
   question_answering: { transformers: transformersQuestionAnswering },
   sentence_similarity: { "sentence-transformers": sentenceTransformersSimilarity },
-  supervised_fine_tuning: { trl: trlSupervisedFineTuning },
+  // PEFT LoRA trains a causal LM on the same rows as TRL's SFT (the trainer's peft runner wraps SFTTrainer).
+  supervised_fine_tuning: { trl: trlSupervisedFineTuning, peft: trlSupervisedFineTuning },
   reward_modeling: { trl: trlRewardModeling },
   proximal_policy_optimization: { trl: trlProximalPolicyOptimization },
   direct_preference_optimization: { trl: trlDirectPreferenceOptimization },
-  chat_completion: { openai: openaiChatCompletion, trl: trlChatCompletion },
+  chat_completion: { openai: openaiChatCompletion, trl: trlChatCompletion, peft: trlChatCompletion },
 };
 
-/** Frameworks that can train a task (Argilla's matrix, plus TRL for chat completion). */
+/** Frameworks that can train a task (Argilla's matrix, plus TRL for chat completion and PEFT for SFT and chat). */
 export function frameworksFor(task: TaskKind | { task: TaskKind }): Framework[] {
   const kind = typeof task === "string" ? task : task.task;
   return Object.keys(ADAPTERS[kind]) as Framework[];
