@@ -1,4 +1,6 @@
-/** `studio worker`, `studio jobs`, `studio job ID`, `studio cancel ID`. */
+/** `studio worker`, `studio jobs`, `studio job ID`, `studio cancel ID`, `studio resume ID`. */
+import fs from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import type { JobRow } from "../server/jobs/store";
 import { withDatabase, type Command } from "./context";
@@ -44,20 +46,36 @@ export const commands: Record<string, Command> = {
     },
   },
   job: {
-    usage: "studio job <id> [--json]",
+    usage: "studio job <id> [--json]   (a training job also shows its metrics, model folder and the last 20 lines of its log)",
     async run(args, ctx) {
       const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
       if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
       const { getJob } = await import("../server/jobs/store");
-      const job = await withDatabase((db) => getJob(db.pool, positionals[0]!));
+      const { trainingJobDir } = await import("../server/jobs/kinds/training");
+      const { latestJobEvent } = await import("../server/training-runs/job-events");
+      const found = await withDatabase(async (db) => {
+        const job = await getJob(db.pool, positionals[0]!);
+        if (!job || job.kind !== "training") return { job, training: null };
+        const result = job.result as { metrics?: Record<string, number>; modelDir?: string | null } | null;
+        // Until the job ends, the metrics are the last ones its worker reported.
+        const metrics = result?.metrics ?? (await latestJobEvent(db.pool, job.id, "metrics"))?.event.values ?? {};
+        const dir = trainingJobDir(job.id);
+        return { job, training: { metrics, modelDir: result?.modelDir ?? null, folder: dir, logTail: tailLines(path.join(dir, "log.txt"), LOG_TAIL_LINES) } };
+      });
+      const { job, training } = found;
       if (!job) throw new Error(`No job ${positionals[0]}`);
       if (!ctx.json) {
         ctx.out(describe(job));
         if (job.startedAt) ctx.out(`started ${job.startedAt}${job.finishedAt ? `, finished ${job.finishedAt}` : ""}`);
         if (job.error) ctx.out(`error: ${job.error}`);
-        if (job.result != null) ctx.out(`result: ${JSON.stringify(job.result)}`);
+        if (job.errorDetail) ctx.out(job.errorDetail.trimEnd());
+        if (training) {
+          ctx.out(`metrics: ${JSON.stringify(training.metrics)}`);
+          ctx.out(`model: ${training.modelDir ?? "none yet"}\nfolder: ${training.folder}`);
+          if (training.logTail.length) ctx.out(`log (last ${training.logTail.length} lines):\n${training.logTail.join("\n")}`);
+        } else if (job.result != null) ctx.out(`result: ${JSON.stringify(job.result)}`);
       }
-      return { job };
+      return { job, ...(training ?? {}) };
     },
   },
   cancel: {
@@ -72,5 +90,46 @@ export const commands: Record<string, Command> = {
       return { job: job.id, state: job.state, cancelRequested: job.cancelRequested };
     },
   },
+  resume: {
+    usage: "studio resume <id> [--json]   (a failed or cancelled job runs again, one more attempt; a training job from its last checkpoint)",
+    async run(args, ctx) {
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
+      if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
+      const { JobQueue } = await import("../server/jobs/queue");
+      const job = await withDatabase(async (db) => {
+        const queue = await JobQueue.open(db);
+        try {
+          return await queue.resume(positionals[0]!);
+        } finally {
+          await queue.close();
+        }
+      });
+      if (!ctx.json) ctx.out(`Queued ${job.id} again (attempt ${job.attempts + 1} of ${job.maxAttempts}): \`studio job ${job.id}\` shows it`);
+      return { job: job.id, state: job.state, attempts: job.attempts, maxAttempts: job.maxAttempts };
+    },
+  },
 };
+
+const LOG_TAIL_LINES = 20;
+
+/** The last `count` lines of a text file (read from its last 64 KiB); none when it does not exist. */
+function tailLines(file: string, count: number): string[] {
+  let handle: number;
+  try {
+    handle = fs.openSync(file, "r");
+  } catch {
+    return [];
+  }
+  try {
+    const size = fs.fstatSync(handle).size;
+    const length = Math.min(size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    fs.readSync(handle, buffer, 0, length, size - length);
+    const lines = buffer.toString("utf8").replace(/\n$/, "").split("\n");
+    if (length < size) lines.shift(); // cut mid-line
+    return lines.slice(-count);
+  } finally {
+    fs.closeSync(handle);
+  }
+}
 

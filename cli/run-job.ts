@@ -8,18 +8,20 @@ import type { JobRow } from "../server/jobs/store";
 import { environmentProgressBar } from "./training-env";
 
 /**
- * Runs a worker with one heavy slot in this process until the job ends (another worker, if one runs,
- * may claim it first: the job is watched either way). Ctrl-C asks the job to stop.
+ * Watches the job until it ends. When a live worker with heavy slots exists (its row beaten within
+ * the stale time), that worker takes the job and this only watches; otherwise a worker in this
+ * process runs this one job (and no other queued job). Ctrl-C asks the job to stop.
  */
 export async function runUntilEnd(queue: JobQueue, jobId: string): Promise<JobRow> {
   const { JobWorker } = await import("../server/jobs/worker");
-  const { getJob, requestCancel } = await import("../server/jobs/store");
+  const { getJob, liveHeavyWorkers, requestCancel } = await import("../server/jobs/store");
   const { env } = await import("../server/env");
-  const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: env.STUDIO_JOB_STALE_SECONDS, pollSeconds: 0.2 });
+  const live = await liveHeavyWorkers(queue.db.pool, env.STUDIO_JOB_STALE_SECONDS);
+  const worker = live > 0 ? null : new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: env.STUDIO_JOB_STALE_SECONDS, pollSeconds: 0.2, onlyJob: jobId });
   const cancel = () => void requestCancel(queue.db.pool, jobId).catch(() => {});
   process.once("SIGINT", cancel);
   const bar = environmentProgressBar();
-  worker.start();
+  worker?.start();
   try {
     for (;;) {
       const job = (await getJob(queue.db.pool, jobId))!;
@@ -31,6 +33,6 @@ export async function runUntilEnd(queue: JobQueue, jobId: string): Promise<JobRo
   } finally {
     bar.done();
     process.removeListener("SIGINT", cancel);
-    await worker.stop();
+    await worker?.stop();
   }
 }
