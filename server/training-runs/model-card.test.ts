@@ -124,6 +124,12 @@ describe("renderModelCard", () => {
     expect(card).toContain(`${MORE_INFO} (this job recorded no command)`);
   });
 
+  it("shows the command's files in the job's folder relative to it", () => {
+    const card = renderModelCard(input({ jobDir: `/srv/studio/jobs/${JOB_ID}`, pins: { ...PINS, command: `studio train --dataset d --task /srv/studio/jobs/${JOB_ID}/task.json --framework setfit --model /srv/m/minilm --config '/srv/studio/jobs/${JOB_ID}/config.json'` } }));
+    expect(card).toContain("npx studio train --dataset d --task task.json --framework setfit --model <minilm> --config 'config.json'");
+    expect(card).not.toContain("/srv/");
+  });
+
   it("scrubs absolute paths in commands but not ratios or tags", () => {
     expect(scrubPaths("--model /a/b/c --task ./t.json rewards/margins </s> --x='/y/z'")).toBe("--model <c> --task ./t.json rewards/margins </s> --x='<z>'");
   });

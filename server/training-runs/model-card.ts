@@ -19,6 +19,8 @@ export const MORE_INFO = "[More Information Needed]";
 
 export interface ModelCardInput {
   jobId: string;
+  /** The job's folder: paths inside it (task.json, config.json) show relative to it. */
+  jobDir?: string | null;
   /** job.json's fields the card reads. */
   framework: string;
   task: string;
@@ -299,7 +301,11 @@ export function renderModelCard(input: ModelCardInput): string {
   }
 
   add("## Reproduce", "");
-  if (pins.command) add(code("bash", scrubPaths(pins.command)), "", "The same dataset id, content hash, task, config, seed and library versions give the same rows and settings.", "");
+  if (pins.command) {
+    const command = input.jobDir ? pins.command.split(`${input.jobDir.replace(/\/+$/, "")}/`).join("") : pins.command;
+    add("In the job's folder (it holds the `task.json` and `config.json` the command names, the same as above):", "");
+    add(code("bash", `npx ${scrubPaths(command).replace(/^npx /, "")}`), "", "The same dataset id, content hash, task, config, seed and library versions give the same rows and settings.", "");
+  }
   else add(`${MORE_INFO} (this job recorded no command)`, "");
 
   add("## Framework Versions", "");
@@ -335,6 +341,7 @@ export async function writeModelCard(jobDir: string): Promise<void> {
   }
   const card = renderModelCard({
     jobId: path.basename(jobDir),
+    jobDir,
     framework: job.framework,
     task: job.task,
     model: job.model,
