@@ -228,6 +228,25 @@ describe("training jobs whose worker dies", () => {
   }, 900_000);
 });
 
+describe("a run that fails on its own", () => {
+  it("keeps its message and the traceback, is not run again, and keeps its events", async () => {
+    const emptyModel = await fs.promises.mkdtemp(path.join(os.tmpdir(), "lifecycle-no-model-"));
+    try {
+      const job = await queue.enqueue(trainingJob, { datasetId, task: TASK, framework: "transformers", model: emptyModel, config: SHORT, options: { testSize: 0.25, seed: 7 } });
+      jobDirs.push(trainingJobDir(job.id));
+      const failed = await finishInProcess(job.id);
+      expect(failed).toMatchObject({ state: "failed", attempts: 1, maxAttempts: 3 });
+      expect(failed.error).toBeTruthy();
+      expect(failed.errorDetail).toMatch(/^Traceback \(most recent call last\)/);
+      const error = ofKind(await events(job.id), "error");
+      expect(error).toHaveLength(1);
+      expect(error[0]!.message).toBe(failed.error);
+    } finally {
+      await fs.promises.rm(emptyModel, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
 describe("cancel, resume, two workers", () => {
   it("studio cancel stops a job at a checkpoint; studio resume continues its step count past the cancel step; studio job shows it", async () => {
     const job = await enqueue(CONFIG);
