@@ -5,6 +5,7 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { ADMIN_PASSWORD, adminStorageState } from "./e2e/helpers/admin";
 
 // E2E_PORT: lets two runs (two people in one checkout) use different ports.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -26,6 +27,8 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL: externalBaseUrl ?? `http://localhost:${PORT}`,
+    // Signed in as the admin (e2e/global-setup.ts); a test that needs someone else makes its own context.
+    storageState: adminStorageState(),
     browserName: "chromium",
     viewport: { width: 1400, height: 900 },
     trace: "retain-on-failure",
@@ -53,6 +56,8 @@ export default defineConfig({
           NEXT_TELEMETRY_DISABLED: "1",
           // The run's studio home (database, uploads) is deleted when the studio stops.
           STUDIO_EPHEMERAL_HOME: "1",
+          // The admin the first start creates, whom e2e/global-setup.ts signs in as.
+          STUDIO_ADMIN_PASSWORD: ADMIN_PASSWORD,
           // What a request may name: the defaults (the home, the samples) and the tests' tokenizer fixture.
           STUDIO_IMPORT_ROOTS: [studioHome, path.resolve(__dirname, "samples"), path.resolve(__dirname, "tests", "fixtures")].join(","),
           // DATABASE_URL is passed through only when the environment (a CI) sets it; unset,

@@ -1,14 +1,17 @@
 /**
- * Refuses a request whose Host header names a host the studio does not know. The studio has no
- * sign-in yet: a web page on another site that rebinds its own DNS name to 127.0.0.1 would
- * otherwise read and change the studio's data from the reader's browser (DNS rebinding). Such a
- * request still carries the attacker's name in Host, so only localhost, 127.0.0.1, [::1] (any
- * port), the address in HOST and the names in STUDIO_ALLOWED_HOSTS are answered.
+ * Runs before every request. Refuses a request whose Host header names a host the studio does not
+ * know: a web page on another site that rebinds its own DNS name to 127.0.0.1 would otherwise
+ * reach the studio from the reader's browser (DNS rebinding). Such a request still carries the
+ * attacker's name in Host, so only localhost, 127.0.0.1, [::1] (any port), the address in HOST and
+ * the names in STUDIO_ALLOWED_HOSTS are answered. Then refuses cross-site changes (CSRF, see
+ * server/auth/cross-site.ts) and sends pages without a session cookie to /sign-in.
  *
  * The security headers (CSP and the rest) are static, in next.config.js.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { getSessionCookie } from "better-auth/cookies";
 import { env } from "./server/env";
+import { isCrossSiteChange } from "./server/auth/cross-site";
 
 /** A Host header is a name or a bracketed IPv6 address, and an optional port: anything else is refused. */
 const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^\s:[\]/@\\]+)(?::\d{1,5})?$/i;
@@ -38,14 +41,27 @@ function allowedHostNames(): Set<string> {
 // Built once per server process: the proxy runs on every request.
 let allowed: Set<string> | null = null;
 
+/** Pages anyone may load: the sign-in page and the icon. */
+const PUBLIC_PAGES = new Set(["/sign-in", "/icon.svg", "/favicon.ico"]);
+
 export function proxy(request: NextRequest): NextResponse | undefined {
   allowed ??= allowedHostNames();
   const name = hostName(request.headers.get("host") ?? "");
-  if (name && allowed.has(name)) return undefined;
-  return new NextResponse("Unknown Host header: this studio answers to localhost and the names in STUDIO_ALLOWED_HOSTS.\n", {
-    status: 403,
-    headers: { "content-type": "text/plain; charset=utf-8" },
-  });
+  if (!name || !allowed.has(name)) return refuse("Unknown Host header: this studio answers to localhost and the names in STUDIO_ALLOWED_HOSTS.");
+  if (isCrossSiteChange(request)) return refuse("Cross-site request refused.");
+  // A page without a session cookie goes to sign-in; the cookie itself is checked by every API
+  // call the page makes (a revoked session's page is sent to sign-in by its first 401).
+  const { pathname, search } = request.nextUrl;
+  if (!pathname.startsWith("/api/") && !PUBLIC_PAGES.has(pathname) && !getSessionCookie(request, { cookiePrefix: "studio" })) {
+    const signIn = new URL("/sign-in", request.url);
+    if (pathname !== "/") signIn.searchParams.set("next", pathname + search);
+    return NextResponse.redirect(signIn);
+  }
+  return undefined;
+}
+
+function refuse(message: string): NextResponse {
+  return new NextResponse(`${message}\n`, { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 export const config = {

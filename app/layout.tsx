@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "~/components/trpc";
+import { UserMenu } from "~/components/auth/user-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/jobs" className="text-sm text-slate-600 hover:text-slate-900">
                 Jobs
               </Link>
+              <UserMenu />
             </nav>
           </header>
           <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>

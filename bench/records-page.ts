@@ -21,7 +21,8 @@ async function main() {
     const dataset = await getDataset(bench.db.pool, DATASET);
     // Loaded after benchDatabase(), which generates the Prisma client the router imports.
     const { createCaller } = await import("../server/api/root");
-    const caller = createCaller({ db: bench.db });
+    const { IN_PROCESS_ADMIN } = await import("../server/auth/roles");
+    const caller = createCaller({ db: bench.db, user: IN_PROCESS_ADMIN });
     const annotators = await listAnnotators(bench.db.pool, dataset.id);
     const total = dataset.recordCount;
     const scenarios: { name: string; filter?: RecordFilter; sort?: RecordSort; randomCursor?: boolean }[] = [

@@ -1,11 +1,14 @@
 /**
  * The studio under test runs in a fresh STUDIO_HOME per run (see playwright.config.ts); the web
- * server starts before this runs, so here only the homes of earlier runs are removed, unless
- * their PostgreSQL is still running (another run in progress).
+ * server starts before this runs, so here the homes of earlier runs are removed, unless their
+ * PostgreSQL is still running (another run in progress), and the admin signs in once: every
+ * test's browser starts with that session (storage state).
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { request, type FullConfig } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, adminStorageState } from "./helpers/admin";
 
 function postgresRunning(home: string): boolean {
   const pidFile = path.join(home, "postgres", "postmaster.pid");
@@ -19,10 +22,15 @@ function postgresRunning(home: string): boolean {
   }
 }
 
-export default function globalSetup(): void {
+export default async function globalSetup(config: FullConfig): Promise<void> {
   const current = process.env.STUDIO_E2E_HOME;
   for (const entry of fs.readdirSync(os.tmpdir())) {
     const home = path.join(os.tmpdir(), entry);
-    if (entry.startsWith("studio-e2e-") && home !== current && !postgresRunning(home)) fs.rmSync(home, { recursive: true, force: true });
+    if (entry.startsWith("studio-e2e-") && home !== current && !home.startsWith(`${current}-`) && !postgresRunning(home)) fs.rmSync(home, { recursive: true, force: true });
   }
+  const api = await request.newContext({ baseURL: config.projects[0]!.use.baseURL });
+  const response = await api.post("/api/auth/sign-in/email", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  if (!response.ok()) throw new Error(`The admin could not sign in: ${response.status()} ${await response.text()}`);
+  await api.storageState({ path: adminStorageState() });
+  await api.dispose();
 }

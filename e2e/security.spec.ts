@@ -10,6 +10,7 @@ import { buildZip } from "../server/feedback/test-helpers";
 import { test as withoutCspCheck } from "@playwright/test";
 import { expect, test } from "./helpers/test";
 import { reviewsExportFiles } from "./helpers/reviews-export";
+import { adminCookieHeader } from "./helpers/admin";
 
 interface RawResponse {
   status: number;
@@ -17,12 +18,13 @@ interface RawResponse {
   body: string;
 }
 
-/** A GET with the Host header we choose (a browser would send the rebinding attacker's name). */
+/** A GET with the Host header we choose (a browser would send the rebinding attacker's name), as the signed-in admin. */
 function rawGet(baseURL: string, pathname: string, host: string | null): Promise<RawResponse> {
   const url = new URL(baseURL);
   const address = url.hostname === "localhost" ? "127.0.0.1" : url.hostname;
   return new Promise((resolve, reject) => {
-    const headers = host === null ? {} : { host };
+    const headers: Record<string, string> = host === null ? {} : { host };
+    headers.cookie = adminCookieHeader();
     const request = http.request({ host: address, port: url.port, path: pathname, headers, setHost: host !== null }, (response) => {
       let body = "";
       response.setEncoding("utf8");

@@ -47,6 +47,9 @@ async function main() {
   console.log(env.DATABASE_URL ? "Using the PostgreSQL at DATABASE_URL" : "Starting the embedded PostgreSQL…");
   const db = await openDatabase();
   await importSamplesIfEmpty(db, (line) => console.log(line));
+  const { authFor } = await import("../server/auth/auth");
+  const { createFirstAdmin } = await import("../server/auth/first-admin");
+  const firstAdmin = await createFirstAdmin(authFor(db), db.pool, { email: env.STUDIO_ADMIN_EMAIL, password: env.STUDIO_ADMIN_PASSWORD });
   if (!dev) buildIfStale();
   // Index builds and digests that datasets lack are queued by the worker when it starts.
   const worker = superviseWorker(db.url);
@@ -59,6 +62,10 @@ async function main() {
   });
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(env.HOST);
   console.log(`Feedback Studio: http://localhost:${port}${loopback ? "" : ` (listening on ${env.HOST}; other host names need STUDIO_ALLOWED_HOSTS)`}`);
+  if (firstAdmin) {
+    const password = firstAdmin.generatedPassword ? `password ${firstAdmin.generatedPassword} (shown this once: note it now)` : "the password in STUDIO_ADMIN_PASSWORD";
+    console.log(`Created the admin: sign in as ${firstAdmin.email} with ${password}`);
+  }
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -47,6 +47,12 @@ const envSchema = z.object({
   STUDIO_WORKER_LIGHT_SLOTS: z.coerce.number().int().min(0).default(2),
   /** A running job whose worker has not beaten its heartbeat for this long is retried or failed. */
   STUDIO_JOB_STALE_SECONDS: z.coerce.number().positive().default(20),
+  /** The first admin's password, for the start that creates it (tests set it). Unset: a one-time password is printed. */
+  STUDIO_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** The first admin's email, their sign-in name. */
+  STUDIO_ADMIN_EMAIL: z.email().default("admin@studio.local"),
+  /** Signs session cookies. Unset: a random key kept in STUDIO_HOME/auth.secret (mode 0600). */
+  STUDIO_AUTH_SECRET: z.string().min(32).optional(),
   /** Where training jobs keep their folders (jobs/<id>/) when remote workers share one. Unset: STUDIO_HOME. */
   STUDIO_ARTIFACTS: z.string().min(1).optional(),
   /** Runs a training job gets when its worker dies (each resumes from the last checkpoint). */

@@ -4,11 +4,13 @@ import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { buttonStyle } from "~/components/ui";
+import { useAllows } from "~/components/auth/use-me";
 
 export function DeleteDatasetButton({ name }: { name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const mayDelete = useAllows("member");
   const remove = useMutation(
     trpc.datasets.delete.mutationOptions({
       onSuccess: async () => {
@@ -22,7 +24,7 @@ export function DeleteDatasetButton({ name }: { name: string }) {
       <button
         type="button"
         className={buttonStyle({ tone: "danger" })}
-        disabled={remove.isPending}
+        disabled={remove.isPending || !mayDelete}
         onClick={() => {
           if (window.confirm(`Delete the dataset "${name}" with all its records and responses? This cannot be undone.`)) remove.mutate({ name });
         }}

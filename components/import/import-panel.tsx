@@ -12,16 +12,19 @@ import { topLevelEntries, uploadDatasetName } from "~/server/feedback/upload-nam
 import { describeSelection, filesFromDrop, filesFromInput, type UploadFile } from "./collect-files";
 import { newUploadId, uploadFiles, type UploadProgress } from "./upload-files";
 import { ImportJobStatus } from "./import-job-status";
+import { useAllows } from "~/components/auth/use-me";
 
 export function ImportPanel() {
   const [importId, setImportId] = useState<string | null>(null);
+  const mayImport = useAllows("member");
   return (
     <Section id="import" title="Import a dataset">
-      <div className="space-y-4">
+      {/* A viewer sees the panel with every control disabled. */}
+      <fieldset disabled={!mayImport} className="space-y-4">
         <UploadForm onImportStarted={setImportId} />
         {importId && <ImportJobStatus key={importId} importId={importId} />}
         <ServerPathForm onImportStarted={setImportId} />
-      </div>
+      </fieldset>
     </Section>
   );
 }

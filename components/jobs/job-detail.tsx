@@ -6,11 +6,13 @@ import { useTRPC } from "~/components/trpc";
 import { datasetHref, formatDateTime } from "~/components/format";
 import { buttonStyle, ErrorMessage, Loading, Section } from "~/components/ui";
 import { isLive, jobDuration, jobKindTitle, JobProgress, JobStateChip } from "./job-state";
+import { useAllows } from "~/components/auth/use-me";
 
 export function JobDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), refetchInterval: (query) => (query.state.data && isLive(query.state.data) ? 1000 : false) });
+  const mayCancel = useAllows("member");
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.get.queryKey({ id }) }) }));
   if (job.isPending) return <Loading label="Loading the job…" />;
   if (job.error) return <ErrorMessage title="Could not load the job" message={job.error.message} />;
@@ -33,7 +35,7 @@ export function JobDetail({ id }: { id: string }) {
           <p className="font-mono text-xs text-slate-500">{j.id}</p>
         </div>
         {isLive(j) && (
-          <button type="button" className={buttonStyle({ tone: "danger" })} disabled={cancel.isPending || j.cancelRequested} onClick={() => cancel.mutate({ id })}>
+          <button type="button" className={buttonStyle({ tone: "danger" })} disabled={cancel.isPending || j.cancelRequested || !mayCancel} onClick={() => cancel.mutate({ id })}>
             {j.cancelRequested ? "Cancelling…" : "Cancel"}
           </button>
         )}

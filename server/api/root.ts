@@ -1,16 +1,20 @@
 import { createCallerFactory, router } from "./trpc";
 import { datasetsRouter } from "./routers/datasets";
+import { healthRouter } from "./routers/health";
 import { jobsRouter } from "./routers/jobs";
 import { recordsRouter } from "./routers/records";
 import { trainingRouter } from "./routers/training";
 import { trainingRunsRouter } from "./routers/training-runs";
+import { usersRouter } from "./routers/users";
 
 export const appRouter = router({
   datasets: datasetsRouter,
+  health: healthRouter,
   jobs: jobsRouter,
   records: recordsRouter,
   training: trainingRouter,
   trainingRuns: trainingRunsRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,19 +1,28 @@
 /**
- * tRPC setup. Every procedure is built from `procedure`, the one base procedure, so that
- * authentication (a later issue) is enforced in one place: the `authenticated` middleware.
+ * tRPC setup. Every procedure is built from one base procedure, through the privilege it needs:
+ * `publicProcedure` (health only; sign-in is better-auth's, at /api/auth), `viewerProcedure`
+ * (reads), `memberProcedure` (imports, tasks, training, pushes) and `adminProcedure` (people,
+ * settings, secrets). There is no privilege-less export, so a procedure cannot be added without
+ * choosing one; tests/auth/procedure-access.test.ts walks the router to check each refuses.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { serverDatabase, type Database } from "../db/client";
 import { DatasetNotFoundError } from "../db/datasets";
 import { ImportError } from "../feedback/errors";
+import { studioAuth } from "../auth/auth";
+import { requestUser } from "../auth/session";
+import { allows, type Role, type StudioUser } from "../auth/roles";
 
 export interface Context {
   db: Database;
+  /** Who the call acts for: null without a valid session. In-process callers (tests, benchmarks) set it. */
+  user: StudioUser | null;
 }
 
-export function createContext(): Context {
-  return { db: serverDatabase() };
+/** The context of an HTTP request: its session cookie, resolved. */
+export async function createContext({ req }: { req: Request }): Promise<Context> {
+  return { db: serverDatabase(), user: await requestUser(studioAuth(), req.headers) };
 }
 
 // No transformer: responses are plain JSON (dates travel as ISO strings). superjson spent
@@ -35,9 +44,20 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Authentication goes here (a later issue); today every caller is the local user. */
-const authenticated = t.middleware(({ next }) => next());
+/** 401 without a session, 403 with a role below `needed`; the procedure then sees a user. */
+function requireRole(needed: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+    if (!allows(ctx.user.role, needed)) throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${needed} role; you are a ${ctx.user.role}.` });
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}
+
+const baseProcedure = t.procedure.use(domainErrors);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const procedure = t.procedure.use(domainErrors).use(authenticated);
+export const publicProcedure = baseProcedure;
+export const viewerProcedure = baseProcedure.use(requireRole("viewer"));
+export const memberProcedure = baseProcedure.use(requireRole("member"));
+export const adminProcedure = baseProcedure.use(requireRole("admin"));

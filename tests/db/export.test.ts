@@ -18,6 +18,7 @@ import { prepareDataset } from "../../server/services/prepare";
 import { parseTrainingTask } from "../../server/training";
 import { makeTempDir, removeTempDirs, writeFiles } from "../../server/feedback/test-helpers";
 import { longWorkStats, shutdownLongWork } from "../../server/long-work/pool";
+import { createPerson, type TestPerson } from "../auth/sessions";
 
 const U1 = "11111111-1111-4111-8111-111111111111";
 const YAML = `allow_extra_metadata: true
@@ -62,10 +63,12 @@ const DATASET = "it-export";
 
 let db: Database;
 let previousUrl: string | undefined;
+let viewer: TestPerson;
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
   previousUrl = process.env.DATABASE_URL;
   process.env.DATABASE_URL = inject("databaseUrl"); // the route's own connection (serverDatabase)
+  viewer = await createPerson(db, "viewer");
   const dir = await makeTempDir("export-it-");
   await writeFiles(dir, { "argilla.yaml": YAML, "data/train.jsonl": Array.from({ length: 10 }, (_, i) => JSON.stringify(row(i))).join("\n") });
   await importFromPath(db.pool, dir, { name: DATASET });
@@ -80,7 +83,7 @@ afterAll(async () => {
 });
 
 async function download(href: string): Promise<{ status: number; rows: { id: string; text: string }[]; error?: string }> {
-  const response = await GET(new Request(new URL(href, "http://localhost")));
+  const response = await GET(new Request(new URL(href, "http://localhost"), { headers: { cookie: viewer.cookie } }));
   const text = await response.text();
   if (response.status !== 200) return { status: response.status, rows: [], error: (JSON.parse(text) as { error: string }).error };
   return { status: 200, rows: text.trim() ? text.trim().split("\n").map((line) => JSON.parse(line)) : [] };
@@ -146,7 +149,7 @@ describe("GET /api/export", () => {
     const settings = { trainSize: 0.5, seed: 3 };
     const { prepared } = await prepareDataset(db, await getDataset(db.pool, DATASET), { task: parseTrainingTask(TASK), framework: "trl", ...settings });
     const url = exportHref({ dataset: DATASET, task: TASK, framework: "trl", split: "test", format: "parquet", settings: { ...DEFAULT_SPLIT, ...settings } });
-    const response = await GET(new Request(new URL(url, "http://localhost")));
+    const response = await GET(new Request(new URL(url, "http://localhost"), { headers: { cookie: viewer.cookie } }));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/vnd.apache.parquet");
     const bytes = await response.arrayBuffer();

@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { makeTempDir, removeTempDirs } from "../../server/feedback/test-helpers";
 import { TASK_KINDS } from "../../server/training";
 import type { TaskMode } from "../../components/training/builder-state";
@@ -125,7 +126,7 @@ const { examples, files } = readmeExamples();
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  caller = createCaller({ db });
+  caller = createCaller({ db, user: IN_PROCESS_ADMIN });
   for (const sample of new Set([...examples.map((e) => e.sample), "support-chat"])) {
     await importFromPath(db.bulk, path.join(SAMPLES, sample), { name: PREFIX + sample });
   }

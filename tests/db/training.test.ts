@@ -12,6 +12,7 @@ import { connect, type Database } from "../../server/db/client";
 import { getDataset } from "../../server/db/datasets";
 import { importFromPath } from "../../server/services/imports";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { prepareDataset, WHOLE_DATASET_SANDBOX } from "../../server/services/prepare";
 import { configureSandboxLimits, SANDBOX_LIMITS } from "../../server/training/sandbox";
 import { parseTrainingTask } from "../../server/training";
@@ -88,7 +89,7 @@ let db: Database;
 let caller: ReturnType<typeof createCaller>;
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  caller = createCaller({ db });
+  caller = createCaller({ db, user: IN_PROCESS_ADMIN });
   const dir = await makeTempDir("training-it-");
   await writeFiles(dir, { "argilla.yaml": YAML, "data/train.jsonl": Array.from({ length: 12 }, (_, i) => JSON.stringify(row(i))).join("\n") });
   await importFromPath(db.pool, dir, { name: "it-prefs" });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { queueFor } from "../../server/jobs/server-queue";
@@ -39,7 +40,7 @@ const waitFor = (id: string, done: (job: JobRow) => boolean, timeoutMs?: number)
 
 describe("import jobs", () => {
   it("a path import queued by the web app runs on a worker, reports rows, and queues the dataset's indexes", async () => {
-    const caller = createCaller({ db });
+    const caller = createCaller({ db, user: IN_PROCESS_ADMIN });
     const worker = await startTestWorker(db);
     try {
       const name = `job-import-${Date.now()}`;
@@ -70,7 +71,7 @@ describe("import jobs", () => {
     const child = await spawnWorker(inject("databaseUrl"), { kinds: "studio", staleSeconds: 2 });
     try {
       const name = `killed-import-${Date.now()}`;
-      const { importId } = await createCaller({ db }).datasets.importFromPath({ path: zipPath, name });
+      const { importId } = await createCaller({ db, user: IN_PROCESS_ADMIN }).datasets.importFromPath({ path: zipPath, name });
       await waitFor(importId, (job) => job.state === "running" && (job.progress?.done ?? 0) > 0, 20_000);
       expect(fs.readdirSync(extractRoot())).toHaveLength(1);
       child.kill("SIGKILL");

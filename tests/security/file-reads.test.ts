@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { startTestWorker } from "../jobs/test-worker";
 import { importFromPath } from "../../server/services/imports";
 import { SAMPLES_DIR } from "../../server/services/allowed-paths";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   vi.stubEnv("STUDIO_HOME", home);
   vi.stubEnv("STUDIO_IMPORT_ROOTS", "");
   db = connect(inject("databaseUrl"));
-  caller = createCaller({ db });
+  caller = createCaller({ db, user: IN_PROCESS_ADMIN });
   worker = await startTestWorker(db);
   await importFromPath(db.pool, path.join(SAMPLES_DIR, "sentiment-reviews"), { name: SAMPLE });
   const rows = fs.readFileSync(path.join(SAMPLES_DIR, "sentiment-reviews/data/train.jsonl"), "utf8");

@@ -12,6 +12,8 @@ import path from "node:path";
 import { connect, type Database } from "../../server/db/client";
 import { findDataset } from "../../server/db/datasets";
 import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
+import { createPerson, type TestPerson } from "../auth/sessions";
 import { startTestWorker } from "../jobs/test-worker";
 import { importFromPath } from "../../server/services/imports";
 import { extractRoot, removeAbandoned, uploadsRoot } from "../../server/services/uploads";
@@ -35,10 +37,15 @@ let db: Database;
 let caller: ReturnType<typeof createCaller>;
 let worker: { stop(): Promise<void> };
 let home: string;
+let member: TestPerson;
+let previousUrl: string | undefined;
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  caller = createCaller({ db });
+  caller = createCaller({ db, user: IN_PROCESS_ADMIN });
+  previousUrl = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = inject("databaseUrl"); // the upload route's own connection (serverDatabase), for its session check
+  member = await createPerson(db, "member");
   worker = await startTestWorker(db);
 });
 beforeEach(async () => {
@@ -49,6 +56,8 @@ beforeEach(async () => {
 afterEach(() => vi.unstubAllEnvs());
 afterAll(async () => {
   await worker.stop();
+  if (previousUrl === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = previousUrl;
   await db.close();
   await removeTempDirs();
 });
@@ -71,7 +80,7 @@ async function writeZip(name: string, entries: ZipEntry[] | Buffer): Promise<str
 }
 
 function put(uploadId: string, filePath: string[], body: BodyInit | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
-  const request = new Request(`http://localhost/api/uploads/${uploadId}/${filePath.join("/")}`, { method: "PUT", body, headers, duplex: "half" } as RequestInit);
+  const request = new Request(`http://localhost/api/uploads/${uploadId}/${filePath.join("/")}`, { method: "PUT", body, headers: { cookie: member.cookie, ...headers }, duplex: "half" } as RequestInit);
   return PUT(request, { params: Promise.resolve({ uploadId, path: filePath }) });
 }
 

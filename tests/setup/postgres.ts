@@ -3,6 +3,7 @@
  * folder, with the migrations applied. Tests read its URL with `inject("databaseUrl")`. With
  * DATABASE_URL set (a CI's own server), that server is used instead.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +17,8 @@ let home: string | null = null;
 
 export async function setup(project: TestProject) {
   ensurePrismaClient();
+  // Signs session cookies in the test workers (inherited), instead of a key file in STUDIO_HOME.
+  process.env.STUDIO_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64url");
   let url = process.env.DATABASE_URL;
   if (!url) {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "studio-test-"));

@@ -12,8 +12,11 @@ import { serverDatabase } from "~/server/db/client";
 import { getDataset } from "~/server/db/datasets";
 import { parseExportQuery } from "~/server/services/export-prepared";
 import { runLongWork } from "~/server/long-work/pool";
+import { refuseUnless } from "~/server/auth/request-guard";
 
 export async function GET(req: Request) {
+  const refusal = await refuseUnless(req, "viewer");
+  if (refusal) return refusal;
   const out = path.join(/*turbopackIgnore: true*/ os.tmpdir(), `studio-export-${randomUUID()}`);
   try {
     const db = serverDatabase();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { procedure, router } from "../trpc";
+import { memberProcedure, viewerProcedure, router } from "../trpc";
 import { deleteDataset, findDataset, getDataset, listDatasets } from "../../db/datasets";
 import { listAnnotators } from "../../db/records";
 import { importJob } from "../../jobs/kinds/import";
@@ -14,20 +14,20 @@ import { defaultDatasetName } from "../../feedback/source";
 const datasetName = z.string().min(1).max(200);
 
 export const datasetsRouter = router({
-  list: procedure.query(({ ctx }) => listDatasets(ctx.db.pool)),
+  list: viewerProcedure.query(({ ctx }) => listDatasets(ctx.db.pool)),
 
-  get: procedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => {
+  get: viewerProcedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.name);
     return { ...dataset, annotators: await listAnnotators(ctx.db.pool, dataset.id) };
   }),
 
-  delete: procedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db, input.name)),
+  delete: memberProcedure.input(z.object({ name: datasetName })).mutation(({ ctx, input }) => deleteDataset(ctx.db, input.name)),
 
   /**
    * Import from a path on the server (a folder or a .zip) under the allowed roots: refused at
    * once, the same for a missing path and one outside them; the import checks each file it reads.
    */
-  importFromPath: procedure
+  importFromPath: memberProcedure
     .input(z.object({ path: z.string().trim().min(1).max(4096), name: datasetName.optional() }))
     .mutation(async ({ ctx, input }) => {
       const roots = await allowedRoots();
@@ -40,7 +40,7 @@ export const datasetsRouter = router({
     }),
 
   /** Import files uploaded through /api/uploads/<uploadId>/...: read from that upload's folder only. */
-  importUpload: procedure
+  importUpload: memberProcedure
     .input(z.object({ uploadId: z.string().uuid(), name: datasetName.optional() }))
     .mutation(async ({ ctx, input }) => {
       const folder = claimUpload(input.uploadId);
@@ -56,10 +56,10 @@ export const datasetsRouter = router({
     }),
 
   /** Before an upload sends a byte: is this name free? */
-  nameTaken: procedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => ({ taken: (await findDataset(ctx.db.pool, input.name.trim())) !== null })),
+  nameTaken: viewerProcedure.input(z.object({ name: datasetName })).query(async ({ ctx, input }) => ({ taken: (await findDataset(ctx.db.pool, input.name.trim())) !== null })),
 
   /** An import job as the import panel follows it. */
-  importStatus: procedure.input(z.object({ importId: z.string().uuid() })).query(async ({ ctx, input }) => {
+  importStatus: viewerProcedure.input(z.object({ importId: z.string().uuid() })).query(async ({ ctx, input }) => {
     const job = await getJob(ctx.db.pool, input.importId);
     if (!job || job.kind !== importJob.name) throw new TRPCError({ code: "NOT_FOUND", message: "Unknown import" });
     return importView(job);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { procedure, router } from "../trpc";
+import { viewerProcedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { countRecords, getRecord, listRecords } from "../../db/records";
 import { recordCursorSchema, recordFilterSchema, recordSortSchema } from "../../feedback/record-query";
@@ -8,7 +8,7 @@ import { recordCursorSchema, recordFilterSchema, recordSortSchema } from "../../
 const datasetName = z.string().min(1).max(200);
 
 export const recordsRouter = router({
-  list: procedure
+  list: viewerProcedure
     .input(
       z.object({
         dataset: datasetName,
@@ -23,12 +23,12 @@ export const recordsRouter = router({
       return listRecords(ctx.db.pool, dataset, input);
     }),
 
-  count: procedure.input(z.object({ dataset: datasetName, filter: recordFilterSchema.default({}) })).query(async ({ ctx, input }) => {
+  count: viewerProcedure.input(z.object({ dataset: datasetName, filter: recordFilterSchema.default({}) })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.dataset);
     return countRecords(ctx.db.pool, dataset, input.filter);
   }),
 
-  get: procedure.input(z.object({ dataset: datasetName, index: z.number().int().nonnegative() })).query(async ({ ctx, input }) => {
+  get: viewerProcedure.input(z.object({ dataset: datasetName, index: z.number().int().nonnegative() })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.dataset);
     const record = await getRecord(ctx.db.pool, dataset.id, input.index);
     if (!record) throw new TRPCError({ code: "NOT_FOUND", message: `Dataset "${input.dataset}" has no record ${input.index}` });

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { procedure, router } from "../trpc";
+import { memberProcedure, router, viewerProcedure } from "../trpc";
 import { trainingJob, trainingJobDir, type TrainingResult, type trainingPayloadSchema } from "../../jobs/kinds/training";
 import { queueFor } from "../../jobs/server-queue";
 import { getJob, JOB_STATES, listJobs, queuePosition, requestCancel, type JobRow } from "../../jobs/store";
@@ -78,7 +78,7 @@ function startCommand(datasetName: string, payload: TrainingPayload, rewardModel
 
 export const trainingRunsRouter = router({
   /** Checks a request as start does, without queueing: null, or the refused field and why. */
-  check: procedure.input(boundedRequest).query(async ({ ctx, input }) => {
+  check: viewerProcedure.input(boundedRequest).query(async ({ ctx, input }) => {
     try {
       await validateTrainingRequest(ctx.db, input, { pathsFrom: "browser" });
       return { error: null };
@@ -88,7 +88,7 @@ export const trainingRunsRouter = router({
     }
   }),
 
-  start: procedure.input(boundedRequest).mutation(async ({ ctx, input }) => {
+  start: memberProcedure.input(boundedRequest).mutation(async ({ ctx, input }) => {
     const validated = await validateTrainingRequest(ctx.db, input, { pathsFrom: "browser" }).catch(badRequest);
     const queue = await queueFor(ctx.db);
     const job = await queue.enqueue(trainingJob, validated.payload);
@@ -100,7 +100,7 @@ export const trainingRunsRouter = router({
     };
   }),
 
-  list: procedure
+  list: viewerProcedure
     .input(
       z
         .object({ state: z.enum(JOB_STATES).optional(), datasetId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).default(100) })
@@ -112,7 +112,7 @@ export const trainingRunsRouter = router({
    * One run: its summary, what it pinned (task, options, config), and its events after `after` (a
    * cursor: the `cursor` of the previous answer; 0 from the start), at most `limit` of them.
    */
-  get: procedure
+  get: viewerProcedure
     .input(z.object({ id: jobId, after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }))
     .query(async ({ ctx, input }) => {
       const job = await trainingJobRow(ctx.db.pool, input.id);
@@ -133,13 +133,13 @@ export const trainingRunsRouter = router({
       };
     }),
 
-  cancel: procedure.input(z.object({ id: jobId })).mutation(async ({ ctx, input }) => {
+  cancel: memberProcedure.input(z.object({ id: jobId })).mutation(async ({ ctx, input }) => {
     await trainingJobRow(ctx.db.pool, input.id);
     return summary((await requestCancel(ctx.db.pool, input.id))!);
   }),
 
   /** A failed or cancelled run continues from its last checkpoint. */
-  resume: procedure.input(z.object({ id: jobId })).mutation(async ({ ctx, input }) => {
+  resume: memberProcedure.input(z.object({ id: jobId })).mutation(async ({ ctx, input }) => {
     await trainingJobRow(ctx.db.pool, input.id);
     const queue = await queueFor(ctx.db);
     try {
@@ -149,7 +149,7 @@ export const trainingRunsRouter = router({
     }
   }),
 
-  predict: procedure
+  predict: memberProcedure
     .input(z.object({ id: jobId, input: z.unknown() }).refine((value) => JSON.stringify(value.input ?? null).length <= PREDICT_LIMITS.requestChars, { message: "the input is too long", path: ["input"] }))
     .mutation(async ({ ctx, input }) => {
       try {
@@ -163,7 +163,7 @@ export const trainingRunsRouter = router({
     }),
 
   /** The model card (README.md in the model folder), as Markdown. */
-  card: procedure.input(z.object({ id: jobId })).query(async ({ ctx, input }) => {
+  card: viewerProcedure.input(z.object({ id: jobId })).query(async ({ ctx, input }) => {
     const job = await trainingJobRow(ctx.db.pool, input.id);
     const modelDir = (job.result as TrainingResult | null)?.modelDir ?? path.join(trainingJobDir(job.id), "output", "model");
     const markdown = await fs.promises.readFile(path.join(modelDir, "README.md"), "utf8").catch(() => null);
@@ -172,7 +172,7 @@ export const trainingRunsRouter = router({
   }),
 
   /** The config form of a framework and task: JSON Schema, settings with level and description, defaults. */
-  configSchema: procedure.input(z.object({ framework: z.string().max(100), task: z.string().max(100) })).query(({ input }) => {
+  configSchema: viewerProcedure.input(z.object({ framework: z.string().max(100), task: z.string().max(100) })).query(({ input }) => {
     try {
       return configForm(input.framework, input.task);
     } catch (error) {

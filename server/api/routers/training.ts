@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { procedure, router } from "../trpc";
+import { viewerProcedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
 import {
@@ -49,7 +49,7 @@ function checkFramework(task: TrainingTask, framework: string) {
 }
 
 export const trainingRouter = router({
-  options: procedure.input(z.object({ dataset: datasetNameSchema })).query(async ({ ctx, input }) => {
+  options: viewerProcedure.input(z.object({ dataset: datasetNameSchema })).query(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db.pool, input.dataset);
     return {
       ...tasksAvailableFor(dataset.settings),
@@ -58,7 +58,7 @@ export const trainingRouter = router({
     };
   }),
 
-  preview: procedure
+  preview: viewerProcedure
     .input(
       prepareOptionsSchema.pick({ framework: true, filterBy: true, crossEncoder: true }).extend({
         dataset: datasetNameSchema,
@@ -99,7 +99,7 @@ export const trainingRouter = router({
    * impossible split, no rows) is returned as taskError, as the preview does; anything else (the
    * database, a lost thread) is an error.
    */
-  diagnostics: procedure
+  diagnostics: viewerProcedure
     .input(
       prepareOptionsSchema.extend({
         dataset: datasetNameSchema,
@@ -129,7 +129,7 @@ export const trainingRouter = router({
       }
     }),
 
-  command: procedure
+  command: viewerProcedure
     .input(prepareOptionsSchema.extend({ dataset: datasetNameSchema }))
     .query(({ input }) => prepareCommand({ ...input, filterBy: input.filterBy?.responseStatus })),
 });

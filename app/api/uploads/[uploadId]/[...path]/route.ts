@@ -1,8 +1,11 @@
 // Streams one uploaded file to disk. Plain HTTP rather than tRPC: request bodies of any size are
 // piped to the file as they arrive, up to STUDIO_MAX_UPLOAD_MB per upload (413 past it).
 import { saveUploadedFile, UploadTooLargeError } from "~/server/services/uploads";
+import { refuseUnless } from "~/server/auth/request-guard";
 
 export async function PUT(req: Request, { params }: { params: Promise<{ uploadId: string; path: string[] }> }) {
+  const refusal = await refuseUnless(req, "member");
+  if (refusal) return refusal;
   const { uploadId, path } = await params;
   if (!req.body) return Response.json({ error: "empty body" }, { status: 400 });
   const contentLength = req.headers.get("content-length");

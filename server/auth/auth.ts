@@ -1,0 +1,102 @@
+/**
+ * Sign-in with better-auth: email and password (scrypt, better-auth's default hash), sessions in
+ * PostgreSQL (auth_session, see prisma/schema.prisma), httpOnly SameSite=Lax cookies, sign-in
+ * rate-limited per client address, roles through the admin plugin. No sign-up: an admin creates
+ * people (server/api/routers/users.ts), and the first start creates the first admin
+ * (first-admin.ts). better-auth reads and writes through the studio's short-query pg pool
+ * (its built-in Kysely dialect): a session lookup runs on every request, and plain pg costs a
+ * quarter of what a Prisma query does (README, data model).
+ */
+import type pg from "pg";
+import { betterAuth } from "better-auth";
+import { admin } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
+import { serverDatabase, type Database } from "../db/client";
+import { authSecret } from "./auth-secret";
+
+const accessControl = createAccessControl(defaultStatements);
+/** better-auth's own user and session management is the admin's alone. */
+const accessRoles = {
+  admin: adminAc,
+  member: accessControl.newRole({ user: [], session: [] }),
+  viewer: accessControl.newRole({ user: [], session: [] }),
+};
+
+/** Sign-in attempts per client address and minute; better-auth answers 429 past it. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+const SESSION_DAYS = 7;
+
+const timestamps = { createdAt: "created_at", updatedAt: "updated_at" } as const;
+
+export function createStudioAuth(pool: pg.Pool, secret: string) {
+  return betterAuth({
+    appName: "Feedback Studio",
+    secret,
+    // The base URL is the request's own origin (the Host header proxy.ts allowed): better-auth
+    // then trusts POSTs from that origin only.
+    database: pool,
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
+    session: {
+      modelName: "auth_session",
+      fields: { expiresAt: "expires_at", ipAddress: "ip_address", userAgent: "user_agent", userId: "user_id", ...timestamps },
+      expiresIn: SESSION_DAYS * 24 * 3600,
+    },
+    user: { modelName: "auth_user", fields: { emailVerified: "email_verified", ...timestamps } },
+    account: {
+      modelName: "auth_account",
+      fields: {
+        accountId: "account_id",
+        providerId: "provider_id",
+        userId: "user_id",
+        accessToken: "access_token",
+        refreshToken: "refresh_token",
+        idToken: "id_token",
+        accessTokenExpiresAt: "access_token_expires_at",
+        refreshTokenExpiresAt: "refresh_token_expires_at",
+        ...timestamps,
+      },
+    },
+    verification: { modelName: "auth_verification", fields: { expiresAt: "expires_at", ...timestamps } },
+    // In memory: the web server is one process. better-auth enables it in production only by default.
+    rateLimit: { enabled: true, storage: "memory", customRules: { "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE } } },
+    advanced: {
+      // One bucket for all clients: `next start` keeps an X-Forwarded-For the client sent, so a
+      // per-address limit could be dodged by sending a new address with each guess. A shared
+      // limit lets a guesser slow everyone's sign-in, never guess faster.
+      ipAddress: { ipAddressHeaders: [] },
+      cookiePrefix: "studio",
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    plugins: [
+      admin({
+        ac: accessControl,
+        roles: accessRoles,
+        defaultRole: "viewer",
+        adminRoles: ["admin"],
+        schema: {
+          user: { fields: { banReason: "ban_reason", banExpires: "ban_expires" } },
+          session: { fields: { impersonatedBy: "impersonated_by" } },
+        },
+      }),
+    ],
+  });
+}
+
+export type StudioAuth = ReturnType<typeof createStudioAuth>;
+
+const globalForAuth = globalThis as unknown as { studioAuth?: WeakMap<pg.Pool, StudioAuth> };
+
+/** The instance on a database handle's pool (one per pool: a test's database is not the server's). */
+export function authFor(db: Database): StudioAuth {
+  globalForAuth.studioAuth ??= new WeakMap();
+  let auth = globalForAuth.studioAuth.get(db.pool);
+  if (!auth) globalForAuth.studioAuth.set(db.pool, (auth = createStudioAuth(db.pool, authSecret())));
+  return auth;
+}
+
+/** The web server's instance, on its database handle. */
+export function studioAuth(): StudioAuth {
+  return authFor(serverDatabase());
+}
