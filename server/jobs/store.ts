@@ -190,7 +190,7 @@ export async function beatWorker(db: Queryable, worker: { id: string; heavySlots
   );
 }
 
-/** A stopping worker's row goes; a dead worker's rows older than an hour are dropped by the next beat of any worker. */
+/** A stopping worker's row goes, and with it any dead worker's row not beaten for an hour. */
 export async function removeWorker(db: Queryable, id: string): Promise<void> {
   await db.query(`DELETE FROM job_worker WHERE id = $1 OR heartbeat_at < now() - interval '1 hour'`, [id]);
 }

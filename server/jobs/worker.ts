@@ -146,6 +146,7 @@ export class JobWorker {
     const run: Running = { job, controller: new AbortController(), reason: null };
     this.running.set(job.id, run);
     const progress = throttled(250, (value: JobProgress) => setProgress(pool, job.id, this.id, value));
+    let phases: Promise<void> = Promise.resolve();
     this.log(`${kind.name} ${job.id}: attempt ${job.attempts} of ${job.maxAttempts}`);
     try {
       const payload = kind.payload.parse(job.payload);
@@ -155,7 +156,8 @@ export class JobWorker {
         db: this.queue.db,
         signal: run.controller.signal,
         progress: progress.call,
-        phase: (phase) => setPhase(pool, job.id, this.id, phase),
+        // In call order: a handler may fire phases without awaiting them (a training run's events).
+        phase: (phase) => (phases = phases.catch(() => {}).then(() => setPhase(pool, job.id, this.id, phase))),
         setDataset: (datasetId) => setDataset(pool, job.id, this.id, datasetId),
         enqueue: async (next, nextPayload) => void (await this.queue.enqueue(next, nextPayload)),
       });
