@@ -1,5 +1,5 @@
 "use client";
-/** The header's right side: who is signed in, the admin's People link, sign out (here or everywhere). */
+/** The header's right side: who is signed in, the admin's People link, API tokens, sign out (here or everywhere). */
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { buttonStyle } from "~/components/ui";
@@ -21,6 +21,9 @@ function SignedInMenu() {
           People
         </Link>
       )}
+      <Link href="/tokens" className="text-slate-600 hover:text-slate-900">
+        API tokens
+      </Link>
       <span data-testid="signed-in-as" className="text-slate-600">
         {me.email} <span className="text-xs text-slate-400">({me.role})</span>
       </span>

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "./trpc";
+import { apiTokensRouter } from "./routers/api-tokens";
 import { datasetsRouter } from "./routers/datasets";
 import { healthRouter } from "./routers/health";
 import { jobsRouter } from "./routers/jobs";
@@ -8,6 +9,7 @@ import { trainingRunsRouter } from "./routers/training-runs";
 import { usersRouter } from "./routers/users";
 
 export const appRouter = router({
+  apiTokens: apiTokensRouter,
   datasets: datasetsRouter,
   health: healthRouter,
   jobs: jobsRouter,

@@ -10,6 +10,7 @@
 import type pg from "pg";
 import { betterAuth } from "better-auth";
 import { admin } from "better-auth/plugins";
+import { apiKey } from "@better-auth/api-key";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
 import { serverDatabase, type Database } from "../db/client";
@@ -29,6 +30,12 @@ const SESSION_DAYS = 7;
 
 const timestamps = { createdAt: "created_at", updatedAt: "updated_at" } as const;
 
+/** The token of an `Authorization: Bearer` header, or null. */
+export function bearerToken(headers: Headers | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(headers?.get("authorization") ?? "");
+  return match ? match[1]! : null;
+}
+
 export function createStudioAuth(pool: pg.Pool, secret: string) {
   return betterAuth({
     appName: "Feedback Studio",
@@ -37,6 +44,8 @@ export function createStudioAuth(pool: pg.Pool, secret: string) {
     // then trusts POSTs from that origin only.
     database: pool,
     telemetry: { enabled: false },
+    // Tokens are managed through tRPC (server/api/routers/api-tokens.ts: roles, one way to do it).
+    disabledPaths: ["/api-key/create", "/api-key/update", "/api-key/delete", "/api-key/get", "/api-key/list", "/api-key/verify", "/api-key/delete-all-expired-api-keys"],
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
     session: {
       modelName: "auth_session",
@@ -70,6 +79,34 @@ export function createStudioAuth(pool: pg.Pool, secret: string) {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     plugins: [
+      // Personal API tokens: `Authorization: Bearer <token>` acts as its owner; stored as a SHA-256
+      // hash, shown once. No per-token request limit (the plugin's default is 10 a day).
+      apiKey({
+        enableSessionForAPIKeys: true,
+        customAPIKeyGetter: (ctx) => bearerToken(ctx.headers),
+        defaultPrefix: "studio_",
+        rateLimit: { enabled: false },
+        deferUpdates: true,
+        schema: {
+          apikey: {
+            modelName: "auth_api_token",
+            fields: {
+              configId: "config_id",
+              referenceId: "user_id",
+              refillInterval: "refill_interval",
+              refillAmount: "refill_amount",
+              lastRefillAt: "last_refill_at",
+              rateLimitEnabled: "rate_limit_enabled",
+              rateLimitTimeWindow: "rate_limit_time_window",
+              rateLimitMax: "rate_limit_max",
+              requestCount: "request_count",
+              lastRequest: "last_request",
+              expiresAt: "expires_at",
+              ...timestamps,
+            },
+          },
+        },
+      }),
       admin({
         ac: accessControl,
         roles: accessRoles,

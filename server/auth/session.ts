@@ -1,9 +1,11 @@
-/** Who a request acts for: its session cookie, resolved by better-auth against auth_session. */
+/** Who a request acts for: its session cookie or API token, resolved by better-auth against auth_session / auth_api_token. */
 import type { StudioAuth } from "./auth";
 import { isRole, type StudioUser } from "./roles";
 
+/** The person of a session cookie, or of an `Authorization: Bearer` API token; null for neither, or a bad one. */
 export async function requestUser(auth: StudioAuth, headers: Headers): Promise<StudioUser | null> {
-  const session = await auth.api.getSession({ headers });
+  // An unknown, revoked or expired token throws (better-auth's api-key plugin): the same as none.
+  const session = await auth.api.getSession({ headers }).catch(() => null);
   if (!session) return null;
   const { id, email, name, role } = session.user;
   // A role outside the three (a row edited by hand) grants nothing.
