@@ -51,6 +51,8 @@ const envSchema = z.object({
   STUDIO_ADMIN_PASSWORD: z.string().min(12).optional(),
   /** The first admin's email, their sign-in name. */
   STUDIO_ADMIN_EMAIL: z.email().default("admin@studio.local"),
+  /** Encrypts the secrets (Hugging Face token, provider keys) at rest. Unset: a random key kept in STUDIO_HOME/secret.key (mode 0600). */
+  STUDIO_SECRET_KEY: z.string().min(32).optional(),
   /** Signs session cookies. Unset: a random key kept in STUDIO_HOME/auth.secret (mode 0600). */
   STUDIO_AUTH_SECRET: z.string().min(32).optional(),
   /** Where training jobs keep their folders (jobs/<id>/) when remote workers share one. Unset: STUDIO_HOME. */

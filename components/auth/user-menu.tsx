@@ -1,5 +1,5 @@
 "use client";
-/** The header's right side: who is signed in, the admin's People link, API tokens, sign out (here or everywhere). */
+/** The header's right side: who is signed in, the admin's People and Secrets links, API tokens, sign out (here or everywhere). */
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { buttonStyle } from "~/components/ui";
@@ -17,9 +17,14 @@ function SignedInMenu() {
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
       {me.role === "admin" && (
-        <Link href="/users" className="text-slate-600 hover:text-slate-900">
-          People
-        </Link>
+        <>
+          <Link href="/users" className="text-slate-600 hover:text-slate-900">
+            People
+          </Link>
+          <Link href="/secrets" className="text-slate-600 hover:text-slate-900">
+            Secrets
+          </Link>
+        </>
       )}
       <Link href="/tokens" className="text-slate-600 hover:text-slate-900">
         API tokens

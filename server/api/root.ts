@@ -4,6 +4,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { healthRouter } from "./routers/health";
 import { jobsRouter } from "./routers/jobs";
 import { recordsRouter } from "./routers/records";
+import { secretsRouter } from "./routers/secrets";
 import { trainingRouter } from "./routers/training";
 import { trainingRunsRouter } from "./routers/training-runs";
 import { usersRouter } from "./routers/users";
@@ -14,6 +15,7 @@ export const appRouter = router({
   health: healthRouter,
   jobs: jobsRouter,
   records: recordsRouter,
+  secrets: secretsRouter,
   training: trainingRouter,
   trainingRuns: trainingRunsRouter,
   users: usersRouter,

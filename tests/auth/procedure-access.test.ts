@@ -18,7 +18,7 @@ import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 /** Callable without a session. */
 const PUBLIC = new Set(["health.check"]);
 /** Refused to members and viewers. */
-const ADMIN_ONLY = new Set(["users.list", "users.create", "users.setRole", "users.remove"]);
+const ADMIN_ONLY = new Set(["users.list", "users.create", "users.setRole", "users.remove", "secrets.list", "secrets.setHuggingFaceToken", "secrets.setProvider", "secrets.remove"]);
 /** Route files served by a library with its own checks (better-auth), and the tRPC route walked above. */
 const ROUTES_CHECKED_ELSEWHERE = ["app/api/auth/", "app/api/trpc/"];
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -17,8 +17,9 @@ let home: string | null = null;
 
 export async function setup(project: TestProject) {
   ensurePrismaClient();
-  // Signs session cookies in the test workers (inherited), instead of a key file in STUDIO_HOME.
+  // Sign session cookies and seal secrets in the test workers (inherited), instead of key files in STUDIO_HOME.
   process.env.STUDIO_AUTH_SECRET ??= crypto.randomBytes(32).toString("base64url");
+  process.env.STUDIO_SECRET_KEY ??= crypto.randomBytes(32).toString("base64url");
   let url = process.env.DATABASE_URL;
   if (!url) {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "studio-test-"));
