@@ -111,16 +111,15 @@ export async function train(studio: Studio, payload: Omit<TrainingPayload, "task
   }
   const events = readJsonl(path.join(dir, "events.jsonl")) as TrainerEvent[];
   const result = row.result as TrainingResult;
-  console.log(`${payload.framework} ${(payload.task as { task: string }).task}: ${wallSeconds.toFixed(1)} s, ${events.filter((e) => e.event === "progress").length} steps, test ${JSON.stringify(result.metrics)}`);
-  return {
-    row,
-    result,
-    events,
-    wallSeconds,
-    rows: (split) => readJsonl(path.join(dir, "prepared", `${split}.jsonl`)),
-    series: (name, split) =>
-      events.filter((e) => e.event === "metrics" && e.split === split && name in e.values).map((e) => e.values[name] as number),
-  };
+  const series = (name: string, split: "train" | "eval") =>
+    events.filter((e) => e.event === "metrics" && e.split === split && name in e.values).map((e) => e.values[name] as number);
+  const evalLoss = series("loss", "eval");
+  console.log(
+    `${payload.framework} ${(payload.task as { task: string }).task}: ${wallSeconds.toFixed(1)} s, ${result.step} steps` +
+      (evalLoss.length > 1 ? `, eval loss ${evalLoss[0]!.toFixed(2)} → ${evalLoss.at(-1)!.toFixed(2)}` : "") +
+      `, test ${JSON.stringify(result.metrics)}`,
+  );
+  return { row, result, events, wallSeconds, rows: (split) => readJsonl(path.join(dir, "prepared", `${split}.jsonl`)), series };
 }
 
 function readJsonl(file: string): any[] {
