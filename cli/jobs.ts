@@ -48,13 +48,12 @@ export const commands: Record<string, Command> = {
   job: {
     usage: "studio job <id> [--json]   (a training job also shows its metrics, model folder and the last 20 lines of its log)",
     async run(args, ctx) {
-      const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
-      if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
+      const id = jobIdArgument(args, this.usage);
       const { getJob } = await import("../server/jobs/store");
       const { trainingJobDir } = await import("../server/jobs/kinds/training");
       const { latestJobEvent } = await import("../server/training-runs/job-events");
       const found = await withDatabase(async (db) => {
-        const job = await getJob(db.pool, positionals[0]!);
+        const job = await getJob(db.pool, id);
         if (!job || job.kind !== "training") return { job, training: null };
         const result = job.result as { metrics?: Record<string, number>; modelDir?: string | null } | null;
         // Until the job ends, the metrics are the last ones its worker reported.
@@ -63,7 +62,7 @@ export const commands: Record<string, Command> = {
         return { job, training: { metrics, modelDir: result?.modelDir ?? null, folder: dir, logTail: tailLines(path.join(dir, "log.txt"), LOG_TAIL_LINES) } };
       });
       const { job, training } = found;
-      if (!job) throw new Error(`No job ${positionals[0]}`);
+      if (!job) throw new Error(`No job ${id}`);
       if (!ctx.json) {
         ctx.out(describe(job));
         if (job.startedAt) ctx.out(`started ${job.startedAt}${job.finishedAt ? `, finished ${job.finishedAt}` : ""}`);
@@ -81,11 +80,10 @@ export const commands: Record<string, Command> = {
   cancel: {
     usage: "studio cancel <id> [--json]",
     async run(args, ctx) {
-      const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
-      if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
+      const id = jobIdArgument(args, this.usage);
       const { requestCancel } = await import("../server/jobs/store");
-      const job = await withDatabase((db) => requestCancel(db.pool, positionals[0]!));
-      if (!job) throw new Error(`No job ${positionals[0]}`);
+      const job = await withDatabase((db) => requestCancel(db.pool, id));
+      if (!job) throw new Error(`No job ${id}`);
       if (!ctx.json) ctx.out(job.state === "cancelled" ? `Cancelled ${job.id}` : job.cancelRequested ? `Asked ${job.id} to stop: its worker stops it within seconds` : `${job.id} is already ${job.state}`);
       return { job: job.id, state: job.state, cancelRequested: job.cancelRequested };
     },
@@ -93,13 +91,12 @@ export const commands: Record<string, Command> = {
   resume: {
     usage: "studio resume <id> [--json]   (a failed or cancelled job runs again, one more attempt; a training job from its last checkpoint)",
     async run(args, ctx) {
-      const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
-      if (positionals.length !== 1) throw new Error(`usage: ${this.usage}`);
+      const id = jobIdArgument(args, this.usage);
       const { JobQueue } = await import("../server/jobs/queue");
       const job = await withDatabase(async (db) => {
         const queue = await JobQueue.open(db);
         try {
-          return await queue.resume(positionals[0]!);
+          return await queue.resume(id);
         } finally {
           await queue.close();
         }
@@ -109,6 +106,13 @@ export const commands: Record<string, Command> = {
     },
   },
 };
+
+/** The one job id a command takes (`studio job ID`, `cancel ID`, `resume ID`). */
+function jobIdArgument(args: string[], usage: string): string {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
+  if (positionals.length !== 1) throw new Error(`usage: ${usage}`);
+  return positionals[0]!;
+}
 
 const LOG_TAIL_LINES = 20;
 
