@@ -61,6 +61,8 @@ const envSchema = z.object({
   STUDIO_TRAINING_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   /** The python of an existing training environment (or its venv folder). Unset: the studio builds one in STUDIO_HOME/python. */
   STUDIO_PYTHON: z.string().min(1).optional(),
+  /** The Hugging Face Hub that pushes go to (a private Hub, or the tests' stand-in). */
+  HF_ENDPOINT: z.url().default("https://huggingface.co"),
   /** A warm predict process (one model loaded) is stopped this long after its last prediction. */
   STUDIO_PREDICT_IDLE_SECONDS: z.coerce.number().positive().default(300),
 });

@@ -33,6 +33,8 @@ export interface ModelCardInput {
   metrics: Record<string, number>;
   /** The worker's versions (the `started` event's) when pins.json has none. */
   versions: Record<string, string> | null;
+  /** The Hub repo's URL once the model is pushed there (the card's Repository). */
+  repo?: string | null;
 }
 
 /** Argilla's FRAMEWORK_TO_NAME_MAPPING (the card's "trained with"). */
@@ -251,7 +253,7 @@ export function renderModelCard(input: ModelCardInput): string {
     "",
     "### Model Sources [optional]",
     "",
-    `- **Repository:** ${MORE_INFO}`,
+    `- **Repository:** ${input.repo ? `[${input.repo}](${input.repo})` : MORE_INFO}`,
     "",
   );
 
@@ -325,8 +327,8 @@ function readJsonFile<T>(file: string): T | null {
   }
 }
 
-/** Writes `<jobDir>/output/model/README.md` from the job's pins.json, job.json and events.jsonl. */
-export async function writeModelCard(jobDir: string): Promise<void> {
+/** What the card of a job's folder is rendered from: its pins.json, job.json and events.jsonl. */
+export async function readModelCardInput(jobDir: string): Promise<ModelCardInput> {
   const job = readJsonFile<JobFile>(path.join(jobDir, "job.json"));
   if (!job?.framework || !job.task || !job.model) throw new Error("the job's folder has no readable job.json");
   const pins = readJsonFile<Partial<TrainingPins>>(path.join(jobDir, PINS_FILE));
@@ -339,7 +341,7 @@ export async function writeModelCard(jobDir: string): Promise<void> {
     if (event.event === "done" && event.metrics) metrics = event.metrics;
     else if (event.event === "started" && event.versions) versions = event.versions;
   }
-  const card = renderModelCard({
+  return {
     jobId: path.basename(jobDir),
     jobDir,
     framework: job.framework,
@@ -350,7 +352,12 @@ export async function writeModelCard(jobDir: string): Promise<void> {
     pins,
     metrics,
     versions,
-  });
+  };
+}
+
+/** Writes `<jobDir>/output/model/README.md` from the job's pins.json, job.json and events.jsonl. */
+export async function writeModelCard(jobDir: string): Promise<void> {
+  const card = renderModelCard(await readModelCardInput(jobDir));
   const modelDir = path.join(jobDir, "output", "model");
   await fs.promises.mkdir(modelDir, { recursive: true });
   // The frameworks write their own README.md (SetFit, sentence-transformers): the studio's card replaces it.
