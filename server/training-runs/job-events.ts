@@ -84,3 +84,20 @@ export async function latestJobEvent<Name extends TrainerEvent["event"]>(db: Que
   );
   return rows[0] ?? null;
 }
+
+/**
+ * The `metrics` events of several jobs (Compare's curves), in seq order per job, at most `limit`
+ * per job.
+ */
+export async function listMetricsEvents(db: Queryable, jobIds: readonly string[], limit: number): Promise<Map<string, StoredJobEvent[]>> {
+  const { rows } = await db.query<StoredJobEvent & { jobId: string }>(
+    `SELECT e.job_id AS "jobId", e.seq, to_json(e.time) #>> '{}' AS time, e.event
+     FROM unnest($1::uuid[]) AS j(id), LATERAL (
+       SELECT * FROM job_event WHERE job_id = j.id AND event ->> 'event' = 'metrics' ORDER BY seq LIMIT $2
+     ) e`,
+    [jobIds, limit],
+  );
+  const byJob = new Map<string, StoredJobEvent[]>(jobIds.map((id) => [id, []]));
+  for (const { jobId, ...event } of rows) byJob.get(jobId)?.push(event);
+  return byJob;
+}

@@ -10,11 +10,13 @@ import path from "node:path";
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import { memberProcedure, router, viewerProcedure } from "../trpc";
+import { env } from "../../env";
 import { trainingJob, trainingJobDir, type TrainingResult, type trainingPayloadSchema } from "../../jobs/kinds/training";
 import { queueFor } from "../../jobs/server-queue";
 import { getJob, JOB_STATES, listJobs, queuePosition, requestCancel, type JobRow } from "../../jobs/store";
 import { configForm, UnsupportedRunnerError } from "../../training-runs/configs";
-import { listJobEvents } from "../../training-runs/job-events";
+import { listJobEvents, listMetricsEvents } from "../../training-runs/job-events";
+import { readLogTail } from "../../training-runs/log-tail";
 import { trainCommand } from "../../training-runs/pins-build";
 import { PredictError, PredictInputError, PredictJobError, predictWithJob, PREDICT_LIMITS } from "../../training-runs/predict";
 import { TrainingRequestError, trainingRequestSchema, validateTrainingRequest } from "../../training-runs/validate";
@@ -132,6 +134,27 @@ export const trainingRunsRouter = router({
         metrics: events.flatMap(({ event }) => (event.event === "metrics" ? [{ step: event.step, split: event.split, values: event.values }] : [])),
       };
     }),
+
+  /** The end of the run's log (the worker's stderr): at most `lines` lines of its last 64 KiB. */
+  log: viewerProcedure.input(z.object({ id: jobId, lines: z.number().int().min(1).max(500).default(200) })).query(async ({ ctx, input }) => {
+    const job = await trainingJobRow(ctx.db.pool, input.id);
+    return readLogTail(trainingJobDir(job.id), input.lines, { home: env.STUDIO_HOME });
+  }),
+
+  /** Two to eight runs side by side: each one's summary, what it pinned, and its metrics events. */
+  compare: viewerProcedure.input(z.object({ ids: z.array(jobId).min(2).max(8) })).query(async ({ ctx, input }) => {
+    const ids = [...new Set(input.ids)];
+    const jobs = await Promise.all(ids.map((id) => trainingJobRow(ctx.db.pool, id)));
+    const metrics = await listMetricsEvents(ctx.db.pool, ids, 5000);
+    return jobs.map((job) => {
+      const payload = job.payload as TrainingPayload;
+      return {
+        ...summary(job),
+        pinned: { task: payload.task, options: payload.options, config: payload.config },
+        events: metrics.get(job.id)!,
+      };
+    });
+  }),
 
   cancel: memberProcedure.input(z.object({ id: jobId })).mutation(async ({ ctx, input }) => {
     await trainingJobRow(ctx.db.pool, input.id);
