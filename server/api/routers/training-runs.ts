@@ -17,6 +17,8 @@ import { getJob, JOB_STATES, listJobs, queuePosition, requestCancel, type JobRow
 import { configForm, UnsupportedRunnerError } from "../../training-runs/configs";
 import { listJobEvents, listMetricsEvents } from "../../training-runs/job-events";
 import { readLogTail } from "../../training-runs/log-tail";
+import { jobModels, shippedMiniLm } from "../../training-runs/preflight-models";
+import { preflightTraining } from "../../training-runs/preflight-run";
 import { trainCommand } from "../../training-runs/pins-build";
 import { PredictError, PredictInputError, PredictJobError, predictWithJob, PREDICT_LIMITS } from "../../training-runs/predict";
 import { TrainingRequestError, trainingRequestSchema, validateTrainingRequest } from "../../training-runs/validate";
@@ -203,4 +205,10 @@ export const trainingRunsRouter = router({
       throw error;
     }
   }),
+
+  /** Before Start: the request's refusal, or the preflight checks, the estimate and the `studio train` command. */
+  preflight: viewerProcedure.input(boundedRequest).query(({ ctx, input }) => preflightTraining(ctx.db, input)),
+
+  /** Models the config form offers: the MiniLM the training environment ships, and earlier succeeded jobs' models. */
+  models: viewerProcedure.query(async ({ ctx }) => ({ minilm: shippedMiniLm(), jobs: await jobModels(ctx.db.pool) })),
 });
