@@ -1,5 +1,5 @@
 "use client";
-/** One job: its state, progress, timing, attempts, error or result, and Cancel while it is live. */
+/** One job: its state, progress, timing, attempts, error or result, and Cancel while it is live; a training job has its own page. */
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
@@ -7,16 +7,18 @@ import { datasetHref, formatDateTime } from "~/components/format";
 import { buttonStyle, ErrorMessage, Loading, Section } from "~/components/ui";
 import { isLive, jobDuration, jobKindTitle, JobProgress, JobStateChip } from "./job-state";
 import { useAllows } from "~/components/auth/use-me";
+import { TrainingRun } from "./training-run";
 
 export function JobDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), refetchInterval: (query) => (query.state.data && isLive(query.state.data) ? 1000 : false) });
+  const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), refetchInterval: (query) => (query.state.data && query.state.data.kind !== "training" && isLive(query.state.data) ? 1000 : false) });
   const mayCancel = useAllows("member");
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.get.queryKey({ id }) }) }));
   if (job.isPending) return <Loading label="Loading the job…" />;
   if (job.error) return <ErrorMessage title="Could not load the job" message={job.error.message} />;
   const j = job.data;
+  if (j.kind === "training") return <TrainingRun id={id} />;
   const rows: [string, React.ReactNode][] = [
     ["State", <JobStateChip key="state" job={j} />],
     ["Dataset", j.datasetName ? <Link href={datasetHref(j.datasetName)} className="text-indigo-700 hover:underline">{j.datasetName}</Link> : "—"],

@@ -12,6 +12,7 @@ export const JOB_KIND_TITLES: Record<string, string> = {
   import: "Import",
   "dataset-indexes": "Search and filter indexes",
   "dataset-digests": "Record digests",
+  training: "Training",
 };
 
 export function jobKindTitle(kind: string): string {

@@ -1,0 +1,11 @@
+"use client";
+/**
+ * The panels features add below a training job's page (try the model, push to the Hub, …): one
+ * line each, in the order they appear.
+ */
+import type { TrainingRunView } from "./use-training-run";
+
+export function JobPanels({ run }: { run: TrainingRunView }) {
+  void run;
+  return <div className="space-y-4" data-testid="job-panels"></div>;
+}
