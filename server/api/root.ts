@@ -3,6 +3,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { datasetsRouter } from "./routers/datasets";
 import { healthRouter } from "./routers/health";
 import { jobsRouter } from "./routers/jobs";
+import { openaiRouter } from "./routers/openai";
 import { recordsRouter } from "./routers/records";
 import { secretsRouter } from "./routers/secrets";
 import { trainingRouter } from "./routers/training";
@@ -14,6 +15,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   health: healthRouter,
   jobs: jobsRouter,
+  openai: openaiRouter,
   records: recordsRouter,
   secrets: secretsRouter,
   training: trainingRouter,

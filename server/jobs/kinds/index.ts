@@ -3,6 +3,7 @@ import type { AnyJobKind } from "../kind";
 import { datasetDigestsJob } from "./dataset-digests";
 import { datasetIndexesJob } from "./dataset-indexes";
 import { importJob } from "./import";
+import { openaiFineTuneJob } from "./openai-fine-tune";
 import { trainingJob } from "./training";
 
-export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob, trainingJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob, trainingJob, openaiFineTuneJob];
