@@ -103,7 +103,15 @@ function shellWord(word: string): string {
 export const TASK_FILE = "task.json";
 export const CONFIG_FILE = "config.json";
 
-export function trainCommand(job: { dir: string; datasetName: string; framework: string; model: string; options: Record<string, unknown>; hasConfig: boolean }): string {
+export function trainCommand(job: {
+  dir: string;
+  datasetName: string;
+  framework: string;
+  model: string;
+  options: Record<string, unknown>;
+  hasConfig: boolean;
+  rewardModelJob?: string;
+}): string {
   const words = [
     "studio train",
     `--dataset ${shellWord(job.datasetName)}`,
@@ -111,6 +119,7 @@ export function trainCommand(job: { dir: string; datasetName: string; framework:
     `--framework ${job.framework}`,
     `--model ${shellWord(job.model)}`,
     ...(job.hasConfig ? [`--config ${shellWord(path.join(job.dir, CONFIG_FILE))}`] : []),
+    ...(job.rewardModelJob ? [`--reward-model ${job.rewardModelJob}`] : []),
   ];
   for (const [option, value] of Object.entries(job.options)) {
     const flag = value === undefined ? null : OPTION_FLAGS[option]?.(value);
@@ -129,6 +138,8 @@ export interface PinsInput {
   framework: string;
   model: string;
   config: Record<string, unknown>;
+  /** PPO/GRPO/RLOO: the reward-modeling job whose model scores completions. */
+  rewardModelJob?: string;
   seed: number;
   meta: PreparedMeta;
 }
@@ -151,7 +162,7 @@ export function buildPins(input: PinsInput): TrainingPins {
     seed: input.seed,
     prepared: { train: input.meta.counts.train, test: input.meta.counts.test, dropped },
     versions: null,
-    command: trainCommand({ dir: input.dir, datasetName: input.dataset.name, framework: input.framework, model: input.model, options, hasConfig: Object.keys(input.config).length > 0 }),
+    command: trainCommand({ dir: input.dir, datasetName: input.dataset.name, framework: input.framework, model: input.model, options, hasConfig: Object.keys(input.config).length > 0, rewardModelJob: input.rewardModelJob }),
   };
 }
 

@@ -22,6 +22,7 @@ import type { TrainingResult, trainingPayloadSchema } from "../jobs/kinds/traini
 import { getJob } from "../jobs/store";
 import { ensureTrainingEnvironment } from "../training-env";
 import { defaultTrainerDir } from "../training-env/requirements";
+import { inheritedEnvironment } from "./runner-environment";
 import { scrubPaths } from "./model-card";
 
 export const PREDICT_LIMITS = {
@@ -191,7 +192,8 @@ class WarmPredictor {
     this.child = spawn(python, ["-m", "studio_trainer", "predict", "--model-dir", spec.modelDir, "--framework", spec.framework, "--task", spec.task], {
       cwd: spec.modelDir,
       env: {
-        ...process.env,
+        // No secrets: the model is local and the process offline.
+        ...inheritedEnvironment(),
         PYTHONPATH: defaultTrainerDir(),
         PYTHONUNBUFFERED: "1",
         HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),

@@ -29,10 +29,10 @@ import { openJobEventRecorder } from "../../training-runs/job-events";
 import { writeModelCard } from "../../training-runs/model-card";
 import type { TrainingPins } from "../../training-runs/pins";
 import { buildPins, readDatasetContent, readPins, writePins } from "../../training-runs/pins-build";
+import { TRAINER_FRAMEWORKS } from "../../training-runs/configs";
+import { inheritedEnvironment } from "../../training-runs/runner-environment";
+import { runnerEnvironment } from "../../auth/secrets";
 import { defineJobKind, JobFailure } from "../kind";
-
-/** The frameworks the Python worker trains (the studio prepares rows for openai and spacy-transformers too). */
-export const TRAINER_FRAMEWORKS = ["setfit", "transformers", "peft", "sentence-transformers", "spacy", "trl"] as const;
 
 /** After SIGTERM the worker saves a checkpoint at the next step end; past this it is killed. */
 const KILL_AFTER_MS = 10_000;
@@ -49,6 +49,12 @@ export const trainingPayloadSchema = z.object({
   /** The runner's settings (trainer/README.md, "Runners and their configs"). */
   config: z.record(z.string(), z.unknown()).default({}),
   options: trainingPrepareOptionsSchema.default({}),
+  /** PPO/GRPO/RLOO: the model folder of a finished reward-modeling job (job.json's reward_model). */
+  rewardModel: z.string().min(1).optional(),
+  /** That job's id, for the reproducing command (`--reward-model JOB`). */
+  rewardModelJob: z.string().uuid().optional(),
+  /** The person who queued it (per-user limits count their queued and running jobs); absent from the CLI. */
+  requestedBy: z.string().min(1).optional(),
 });
 export type TrainingPayload = z.input<typeof trainingPayloadSchema>;
 
@@ -112,12 +118,15 @@ export const trainingJob = defineJobKind({
       prepared_dir: "prepared",
       output_dir: "output",
       config: payload.config,
+      ...(payload.rewardModel ? { reward_model: payload.rewardModel } : {}),
       seed: pins.seed,
       resume_from_checkpoint: hasCheckpoint(outputDir),
     };
     await fs.promises.writeFile(jobFile, JSON.stringify(job, null, 2) + "\n");
 
     await phase("training");
+    // Opened only now, for this run's child: the values never touch a file or the job's row.
+    const secrets = await runnerEnvironment(db.pool);
     const recorder = await openJobEventRecorder(db.pool, id);
     let done: DoneEvent;
     try {
@@ -125,6 +134,7 @@ export const trainingJob = defineJobKind({
         jobFile,
         dir,
         model: payload.model,
+        secrets,
         signal,
         onEvent: (event) => {
           recorder.record(event);
@@ -189,6 +199,7 @@ async function prepareRows(
     framework: payload.framework,
     model: payload.model,
     config: payload.config,
+    rewardModelJob: payload.rewardModelJob,
     seed: payload.options.seed ?? payload.task.seed,
     meta: prepared.meta,
   });
@@ -205,13 +216,14 @@ type DoneEvent = Extract<TrainerEvent, { event: "done" }>;
  */
 async function runTrainer(
   environment: { python: string; ppoOverlay: string },
-  run: { jobFile: string; dir: string; model: string; signal: AbortSignal; onEvent: (event: TrainerEvent) => void },
+  run: { jobFile: string; dir: string; model: string; secrets: Record<string, string>; signal: AbortSignal; onEvent: (event: TrainerEvent) => void },
 ): Promise<DoneEvent> {
   const localModel = fs.statSync(run.model, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const child = spawn(environment.python, ["-m", "studio_trainer", "--job", run.jobFile], {
     cwd: run.dir,
     env: {
-      ...process.env,
+      ...inheritedEnvironment(),
+      ...run.secrets,
       PYTHONPATH: defaultTrainerDir(),
       PYTHONUNBUFFERED: "1",
       HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
