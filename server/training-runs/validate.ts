@@ -58,7 +58,7 @@ export interface ValidatedTrainingRequest {
   dataset: DatasetDetail;
   task: TrainingTask;
   /** What the training job is queued with: the config parsed, its defaults filled in. */
-  payload: z.output<typeof trainingPayloadSchema> & { rewardModel?: string };
+  payload: z.output<typeof trainingPayloadSchema>;
 }
 
 /** Records the sample prepare reads (as the builder's preview does on a sample, never a scan). */
@@ -94,7 +94,8 @@ export async function validateTrainingRequest(
   }
   const config = configSchemaFor(input.framework, task.task).safeParse(input.config);
   if (!config.success) throw fromIssue(config.error.issues[0]!, "config", `the ${configName} runner`);
-  const settings = config.data as Record<string, unknown>;
+  let settings = config.data as Record<string, unknown>;
+  if (pathsFrom === "browser") settings = (await checkConfigPaths(settings, "config", "")) as Record<string, unknown>;
 
   const model = await checkModel(input.model, input.framework, pathsFrom);
   const rewardModel = await checkRewardModel(db, task, input.rewardModel);
@@ -120,9 +121,10 @@ export async function validateTrainingRequest(
     model,
     config: settings,
     options: input.options,
+    ...(rewardModel ? { rewardModel, rewardModelJob: input.rewardModel } : {}),
   });
   if (!payload.success) throw fromIssue(payload.error.issues[0]!);
-  return { dataset, task, payload: { ...payload.data, ...(rewardModel ? { rewardModel } : {}) } };
+  return { dataset, task, payload: payload.data };
 }
 
 function parseTask(task: unknown): TrainingTask {
@@ -157,16 +159,7 @@ async function checkModel(model: string, framework: string, pathsFrom: "browser"
       if (HUB_ID.test(model)) return model;
       throw new TrainingRequestError("model", "is neither a Hub id (name or owner/name) nor a folder path");
     }
-    // An earlier job's model is the studio's own, also where remote workers share STUDIO_ARTIFACTS.
-    const artifacts = env.STUDIO_ARTIFACTS;
-    const roots = [...(await allowedRoots()), ...(artifacts ? [await fs.promises.realpath(artifacts).catch(() => artifacts)] : [])];
-    let real: string;
-    try {
-      real = await resolveAllowedPath(model, roots);
-    } catch (error) {
-      if (error instanceof PathNotAllowedError) throw new TrainingRequestError("model", error.message);
-      throw error;
-    }
+    const real = await browserPath("model", model);
     if (!fs.statSync(real).isDirectory()) throw new TrainingRequestError("model", "is a file; a model is a folder (its config.json and weights)");
     return real;
   }
@@ -177,6 +170,49 @@ async function checkModel(model: string, framework: string, pathsFrom: "browser"
   }
   if (looksLikePath || !HUB_ID.test(model)) throw new TrainingRequestError("model", `no folder ${model}, and not a Hub id (name or owner/name)`);
   return model;
+}
+
+/** The roots a browser's path may lie under: the allowed roots, and STUDIO_ARTIFACTS (earlier jobs' models, shared by remote workers). */
+async function browserRoots(): Promise<string[]> {
+  const artifacts = env.STUDIO_ARTIFACTS;
+  return [...(await allowedRoots()), ...(artifacts ? [await fs.promises.realpath(artifacts).catch(() => artifacts)] : [])];
+}
+
+/** The real path of a browser's path under browserRoots(), or a refusal naming `field` (the same for missing and outside). */
+async function browserPath(field: string, requested: string): Promise<string> {
+  try {
+    return await resolveAllowedPath(requested, await browserRoots());
+  } catch (error) {
+    if (error instanceof PathNotAllowedError) throw new TrainingRequestError(field, error.message);
+    throw error;
+  }
+}
+
+/** A setting whose name says it holds a path (`chat_template_path`, `cache_dir`, `deepspeed`, `ref_model`, …). */
+const PATH_SETTING = /(^|_)(path|dir|directory|file|folder|model|pipeline|deepspeed)$|_config$/;
+/** A value that reads as a path (not a regex like `.*proj`, a template, or a Hub id): `/…`, `~…`, `./…`, `../…`, or a `..` segment. */
+const LOOKS_LIKE_PATH = /^(\/|~|\.\.?\/)|(^|\/)\.\.(\/|$)/;
+
+/**
+ * From the browser, every path a config names (at any depth: pass-through settings reach the
+ * framework's own arguments, which open files) must lie under the allowed roots, as a path import's
+ * must; it is replaced by its real path, so the worker opens what was checked. A path setting may
+ * hold a Hub id instead (`ref_model: "owner/name"`); a relative path is refused, since the worker
+ * runs in the job's folder.
+ */
+async function checkConfigPaths(value: unknown, field: string, key: string): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((item, i) => checkConfigPaths(item, `${field}.${i}`, key)));
+  if (value !== null && typeof value === "object") {
+    const checked: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(value)) checked[name] = await checkConfigPaths(item, `${field}.${name}`, name);
+    return checked;
+  }
+  if (typeof value !== "string") return value;
+  const looksLikePath = LOOKS_LIKE_PATH.test(value);
+  if (!looksLikePath && !PATH_SETTING.test(key)) return value;
+  if (!looksLikePath && HUB_ID.test(value) && !/(dir|directory|file|folder)$/.test(key)) return value;
+  if (!path.isAbsolute(value)) throw new TrainingRequestError(field, "a path in a config must be absolute and lie under the allowed roots (STUDIO_IMPORT_ROOTS)");
+  return browserPath(field, value);
 }
 
 /**
