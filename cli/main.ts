@@ -15,6 +15,7 @@ import { commands as jobCommands } from "./jobs";
 import { commands as trainingEnvCommands } from "./training-env";
 import { commands as trainCommands } from "./train";
 import { commands as predictCommands } from "./predict";
+import { commands as finetuneCommands } from "./finetune";
 
 const commands: Record<string, Command> = {
   import: {
@@ -71,6 +72,7 @@ const commands: Record<string, Command> = {
   ...trainingEnvCommands,
   ...trainCommands,
   ...predictCommands,
+  ...finetuneCommands,
 };
 
 function help(): string {

@@ -6,9 +6,11 @@
  * refused file, a failing provider job, a transient error, refusals naming their field, and the
  * API key nowhere in the job's rows, events, result or files.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createCaller } from "../../server/api/root";
 import { setProvider } from "../../server/auth/secrets";
@@ -198,6 +200,25 @@ describe("OpenAI-compatible fine-tuning through the queue", () => {
     expect(await refused({ dataset: "no-such-dataset" })).toMatch(/^dataset: /);
     expect(await refused({ task: { task: "question_answering", context: "a", question: "b", answer: "c" } })).toMatch(/^task: /);
   });
+
+  it("studio finetune --wait --json fine-tunes from the command line; a refusal names its flag", async () => {
+    const run = promisify(execFile);
+    const taskFile = path.join(home, "chat-task.json");
+    fs.writeFileSync(taskFile, JSON.stringify(CHAT_TASK));
+    const cli = ["--import", "tsx", path.resolve("cli/main.ts"), "finetune", "--dataset", dataset, "--task", taskFile, "--provider", "standin", "--model", "gpt-4o-mini"];
+    const env = { ...process.env, DATABASE_URL: inject("databaseUrl"), STUDIO_HOME: home, STUDIO_SECRET_KEY: process.env.STUDIO_SECRET_KEY };
+    const { stdout, stderr } = await run(process.execPath, [...cli, "--n-epochs", "1", "--suffix", "cli", "--poll-seconds", "0.1", "--wait", "--json"], { env, timeout: 120_000 });
+    const out = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    jobIds.push(out.job);
+    expect(out).toMatchObject({ status: "succeeded", fine_tuned_model: expect.stringMatching(/^ft:gpt-4o-mini:standin:cli:/), provider_job: expect.stringMatching(/^ftjob-/) });
+    expect(stdout + stderr).not.toContain(API_KEY.slice(-12));
+    const refused = await run(process.execPath, [...cli, "--n-epochs", "zero", "--json"], { env, timeout: 120_000 }).then(
+      () => null,
+      (error: { stdout: string; code: number }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(JSON.parse(refused!.stdout.trim().split("\n").at(-1)!).error).toMatch(/^--n-epochs: /);
+  }, 180_000);
 
   it("puts the API key in no job row, event, result, answer or file", async () => {
     expect(standIn.authorizations).toEqual(new Set([`Bearer ${API_KEY}`]));
