@@ -49,7 +49,7 @@ export interface HubStandIn {
   url: string;
   port: number;
   options: HubStandInOptions;
-  /** Complete LFS uploads per object id (sha256 hex). */
+  /** Complete LFS uploads per `<type>:<repo>@<sha256 hex>` (the Hub keeps LFS objects per repo). */
   lfsUploads: Map<string, number>;
   /** LFS bytes received, whole and partial uploads together. */
   lfsBytesReceived: number;
@@ -80,6 +80,7 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
 
 export async function startHubStandIn(options: HubStandInOptions): Promise<HubStandIn> {
   const repos = new Map<string, Repo>();
+  /** Per repo, as the Hub keeps them: `<type>:<repo>@<oid>`. */
   const lfsObjects = new Map<string, Buffer>();
   const sockets = new Set<Socket>();
   let server: http.Server | null = null;
@@ -163,8 +164,9 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
     const method = request.method ?? "GET";
     let match: RegExpExecArray | null;
 
-    if (method === "PUT" && (match = /^\/lfs-upload\/([0-9a-f]{64})$/.exec(path))) {
-      const oid = match[1]!;
+    if (method === "PUT" && (match = /^\/lfs-upload\/(model|dataset)\/([^/]+\/[^/]+)\/([0-9a-f]{64})$/.exec(path))) {
+      const [, type, id, oid] = match as unknown as [string, string, string, string];
+      const object = `${key(type, id)}@${oid}`;
       const chunks: Buffer[] = [];
       for await (const chunk of request as AsyncIterable<Buffer>) {
         chunks.push(chunk);
@@ -177,16 +179,16 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
       }
       const content = Buffer.concat(chunks);
       if (sha256(content) !== oid) return send(response, 400, { error: "the uploaded bytes do not match their oid" });
-      lfsObjects.set(oid, content);
-      self.lfsUploads.set(oid, (self.lfsUploads.get(oid) ?? 0) + 1);
+      lfsObjects.set(object, content);
+      self.lfsUploads.set(object, (self.lfsUploads.get(object) ?? 0) + 1);
       return send(response, 200, {});
     }
 
     const body = await readBody(request);
     const json = () => JSON.parse(body.toString("utf8") || "{}");
 
-    if (method === "POST" && (match = /^\/lfs-verify\/([0-9a-f]{64})$/.exec(path))) {
-      return lfsObjects.has(match[1]!) ? send(response, 200, {}) : send(response, 404, { error: "object not found" });
+    if (method === "POST" && (match = /^\/lfs-verify\/(model|dataset)\/([^/]+\/[^/]+)\/([0-9a-f]{64})$/.exec(path))) {
+      return lfsObjects.has(`${key(match[1]!, match[2]!)}@${match[3]}`) ? send(response, 200, {}) : send(response, 404, { error: "object not found" });
     }
 
     if (method === "GET" && path === "/api/whoami-v2") {
@@ -245,7 +247,7 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
           const content = Buffer.from(value.content!, "base64");
           changes.set(value.path!, { content, oid: gitBlobSha1(content), lfs: false });
         } else if (kind === "lfsFile") {
-          const content = lfsObjects.get(value.oid!);
+          const content = lfsObjects.get(`${key(type, id)}@${value.oid}`);
           if (!content) return send(response, 422, { error: `LFS object ${value.oid} was never uploaded` });
           changes.set(value.path!, { content, oid: value.oid!, lfs: true });
         } else if (kind === "deletedFile") repo.files.delete(value.path!);
@@ -265,9 +267,9 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
       if (!repos.has(key(type, id))) return send(response, 404, { error: "Repository not found" });
       if (!mayWrite(owner, id.split("/")[0]!, type, response)) return;
       const objects = (json().objects as { oid: string; size: number }[]).map(({ oid, size }) =>
-        lfsObjects.has(oid)
+        lfsObjects.has(`${key(type, id)}@${oid}`)
           ? { oid, size }
-          : { oid, size, authenticated: true, actions: { upload: { href: `${self.url}/lfs-upload/${oid}` }, verify: { href: `${self.url}/lfs-verify/${oid}` } } },
+          : { oid, size, authenticated: true, actions: { upload: { href: `${self.url}/lfs-upload/${type}/${id}/${oid}` }, verify: { href: `${self.url}/lfs-verify/${type}/${id}/${oid}` } } },
       );
       return send(response, 200, { transfer: "basic", objects });
     }

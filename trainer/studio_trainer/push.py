@@ -214,8 +214,8 @@ def check_token(api: Any, token: str | None, repos: list[str]) -> str:
 def spacy_files(push: dict[str, Any], base: Path) -> list[tuple[str, Path]]:
     """spacy-huggingface-hub's layout: the packaged pipeline's files at the root, and the wheel.
 
-    The wheel is built once per push job (work_dir) and reused by a re-run, so its bytes, and with
-    them its LFS object, are the same and it is not sent again.
+    The wheel is built reproducibly (the same bytes on every build), so a later push of the same
+    model finds it on the Hub and does not send it again.
     """
     work = base / push["work_dir"]
     name = push["package_name"]
@@ -233,7 +233,8 @@ def spacy_files(push: dict[str, Any], base: Path) -> list[tuple[str, Path]]:
         spacy_package(Path(push["folder"]), packages, name=short, version=version, create_meta=False, create_sdist=False, create_wheel=False, force=True, silent=True)
         package_dir = packages / f"{name}-{version}"
         # setuptools' own bdist_wheel (spacy package --build wheel wants the `build` or `wheel` package).
-        subprocess.run([sys.executable, "setup.py", "-q", "bdist_wheel"], cwd=package_dir, check=True, stdout=sys.stderr, stderr=sys.stderr)
+        # A fixed SOURCE_DATE_EPOCH makes the wheel's bytes the same on every build, so a later push finds it unchanged.
+        subprocess.run([sys.executable, "setup.py", "-q", "bdist_wheel"], cwd=package_dir, check=True, stdout=sys.stderr, stderr=sys.stderr, env={**os.environ, "SOURCE_DATE_EPOCH": "315532800"})
         wheel = next((package_dir / "dist").glob("*.whl"))
         staged = work / "staged"
         prefix = f"{name}/{name}-{version}/"
