@@ -2,8 +2,9 @@
 import type { AnyJobKind } from "../kind";
 import { datasetDigestsJob } from "./dataset-digests";
 import { datasetIndexesJob } from "./dataset-indexes";
+import { hubPushJob } from "./hub-push";
 import { importJob } from "./import";
 import { openaiFineTuneJob } from "./openai-fine-tune";
 import { trainingJob } from "./training";
 
-export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob, trainingJob, openaiFineTuneJob];
+export const JOB_KINDS: readonly AnyJobKind[] = [importJob, datasetIndexesJob, datasetDigestsJob, trainingJob, openaiFineTuneJob, hubPushJob];
