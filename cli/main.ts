@@ -16,6 +16,7 @@ import { commands as trainingEnvCommands } from "./training-env";
 import { commands as trainCommands } from "./train";
 import { commands as predictCommands } from "./predict";
 import { commands as finetuneCommands } from "./finetune";
+import { commands as pushCommands } from "./push";
 
 const commands: Record<string, Command> = {
   import: {
@@ -73,6 +74,7 @@ const commands: Record<string, Command> = {
   ...trainCommands,
   ...predictCommands,
   ...finetuneCommands,
+  ...pushCommands,
 };
 
 function help(): string {
