@@ -65,6 +65,12 @@ const envSchema = z.object({
   HF_ENDPOINT: z.url().default("https://huggingface.co"),
   /** A warm predict process (one model loaded) is stopped this long after its last prediction. */
   STUDIO_PREDICT_IDLE_SECONDS: z.coerce.number().positive().default(300),
+  /** Live previews one person may have running at once (server/services/limits.ts). */
+  STUDIO_USER_MAX_PREVIEWS: z.coerce.number().int().min(1).default(4),
+  /** Full diagnostics one person may have running at once. */
+  STUDIO_USER_MAX_DIAGNOSTICS: z.coerce.number().int().min(1).default(2),
+  /** Training jobs one person may have queued or running at once. */
+  STUDIO_USER_MAX_TRAINING_JOBS: z.coerce.number().int().min(1).default(3),
 });
 
 export type Env = z.infer<typeof envSchema>;

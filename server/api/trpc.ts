@@ -12,7 +12,8 @@ import { DatasetNotFoundError } from "../db/datasets";
 import { ImportError } from "../feedback/errors";
 import { studioAuth } from "../auth/auth";
 import { requestUser } from "../auth/session";
-import { allows, type Role, type StudioUser } from "../auth/roles";
+import { allows, IN_PROCESS_ADMIN, type Role, type StudioUser } from "../auth/roles";
+import { TooManyRequestsError, withUserSlot, type ConcurrentKind } from "../services/limits";
 
 export interface Context {
   db: Database;
@@ -40,6 +41,7 @@ const domainErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (cause instanceof DatasetNotFoundError) throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
     if (cause instanceof ImportError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    if (cause instanceof TooManyRequestsError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
   }
   return result;
 });
@@ -61,3 +63,13 @@ export const publicProcedure = baseProcedure;
 export const viewerProcedure = baseProcedure.use(requireRole("viewer"));
 export const memberProcedure = baseProcedure.use(requireRole("member"));
 export const adminProcedure = baseProcedure.use(requireRole("admin"));
+
+/** The person a per-user limit counts: null for in-process callers, which are no account. */
+export function limitedUserId(user: StudioUser | null): string | null {
+  return user && user.id !== IN_PROCESS_ADMIN.id ? user.id : null;
+}
+
+/** Holds one of the caller's slots of `kind` for the call (server/services/limits.ts); past the limit: TOO_MANY_REQUESTS. */
+export function perUserLimit(kind: ConcurrentKind) {
+  return t.middleware(({ ctx, next }) => withUserSlot(kind, limitedUserId(ctx.user), () => next()));
+}

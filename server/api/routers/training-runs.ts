@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { memberProcedure, router, viewerProcedure } from "../trpc";
+import { limitedUserId, memberProcedure, router, viewerProcedure } from "../trpc";
+import { withTrainingJobSlot } from "../../services/limits";
 import { env } from "../../env";
 import { trainingJob, trainingJobDir, type TrainingResult, type trainingPayloadSchema } from "../../jobs/kinds/training";
 import { queueFor } from "../../jobs/server-queue";
@@ -95,7 +96,8 @@ export const trainingRunsRouter = router({
   start: memberProcedure.input(boundedRequest).mutation(async ({ ctx, input }) => {
     const validated = await validateTrainingRequest(ctx.db, input, { pathsFrom: "browser" }).catch(badRequest);
     const queue = await queueFor(ctx.db);
-    const job = await queue.enqueue(trainingJob, validated.payload);
+    const requestedBy = limitedUserId(ctx.user);
+    const job = await withTrainingJobSlot(ctx.db.pool, requestedBy, () => queue.enqueue(trainingJob, { ...validated.payload, ...(requestedBy ? { requestedBy } : {}) }));
     return {
       id: job.id,
       command: startCommand(validated.dataset.name, validated.payload, input.rewardModel),

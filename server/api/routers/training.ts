@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { viewerProcedure, router } from "../trpc";
+import { perUserLimit, viewerProcedure, router } from "../trpc";
 import { getDataset } from "../../db/datasets";
 import { recordCursorSchema } from "../../feedback/record-query";
 import {
@@ -59,6 +59,7 @@ export const trainingRouter = router({
   }),
 
   preview: viewerProcedure
+    .use(perUserLimit("preview"))
     .input(
       prepareOptionsSchema.pick({ framework: true, filterBy: true, crossEncoder: true }).extend({
         dataset: datasetNameSchema,
@@ -100,6 +101,7 @@ export const trainingRouter = router({
    * database, a lost thread) is an error.
    */
   diagnostics: viewerProcedure
+    .use(perUserLimit("diagnostics"))
     .input(
       prepareOptionsSchema.extend({
         dataset: datasetNameSchema,
