@@ -197,6 +197,9 @@ export async function followFineTuningJob(options: FollowOptions): Promise<FineT
   let failedPolls = 0;
 
   const poll = async (): Promise<FineTuningJob> => {
+    // The client adds an abort listener to a request's signal and never removes it: each poll's
+    // requests get their own signal, following the job's, so a run of thousands of polls adds none to it.
+    const signal = AbortSignal.any([options.signal]);
     const job = await client.fineTuning.jobs.retrieve(state.providerJobId, { signal });
     const events = await newEvents(client, state.providerJobId, state.lastEventId, signal);
     let lastMessage: string | null = null;

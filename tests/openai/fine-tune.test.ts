@@ -149,6 +149,28 @@ describe("OpenAI-compatible fine-tuning through the queue", () => {
     }
   }, 60_000);
 
+  it("a run whose worker stopped re-attaches to the same provider job, recording each event once", async () => {
+    standIn.knobs.stepsPerEpoch = 40;
+    try {
+      const id = await start({ hyperparameters: { n_epochs: 1 } });
+      await waitForJob(db.pool, id, (job) => (job.progress?.done ?? 0) >= 3, 30_000);
+      const providerJobs = standIn.jobRequests.length;
+      await worker.stop();
+      expect((await getJob(db.pool, id))!.state).toBe("queued");
+      worker = await startTestWorker(db);
+      const job = await waitForJob(db.pool, id, finished, 60_000);
+      expect(job.state).toBe("succeeded");
+      expect(standIn.jobRequests).toHaveLength(providerJobs);
+      const view = await caller().openai.get({ id });
+      const providerEvents = standIn.jobs.get((job.result as OpenaiFineTuneResult).providerJobId)!.events;
+      const messages = view.events.filter(({ event }) => (event as { event: string }).event === "message");
+      expect(messages).toHaveLength(providerEvents.filter((event) => event.type === "message").length);
+      expect(view.events.map((event) => event.seq)).toEqual(view.events.map((_, i) => i + 1));
+    } finally {
+      delete standIn.knobs.stepsPerEpoch;
+    }
+  }, 90_000);
+
   it("a failing provider job fails the studio's job with the provider's reason", async () => {
     standIn.knobs.failAtStep = 2;
     try {
