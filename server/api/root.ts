@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./trpc";
 import { apiTokensRouter } from "./routers/api-tokens";
 import { datasetsRouter } from "./routers/datasets";
 import { healthRouter } from "./routers/health";
+import { hubRouter } from "./routers/hub";
 import { jobsRouter } from "./routers/jobs";
 import { openaiRouter } from "./routers/openai";
 import { recordsRouter } from "./routers/records";
@@ -14,6 +15,7 @@ export const appRouter = router({
   apiTokens: apiTokensRouter,
   datasets: datasetsRouter,
   health: healthRouter,
+  hub: hubRouter,
   jobs: jobsRouter,
   openai: openaiRouter,
   records: recordsRouter,

@@ -72,6 +72,7 @@ describe("every tRPC procedure", () => {
   it("is found in the router", () => {
     expect(procedures.length).toBeGreaterThan(15);
     expect(procedures.map((p) => p.name)).toContain("datasets.delete");
+    expect(procedures.map((p) => p.name)).toEqual(expect.arrayContaining(["hub.push", "hub.latest"]));
   });
 
   for (const who of ["nobody", "viewer", "member"] as const) {
