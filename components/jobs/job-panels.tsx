@@ -4,8 +4,9 @@
  * line each, in the order they appear.
  */
 import type { TrainingRunView } from "./use-training-run";
+import { TryTheModel } from "~/components/playground/try-the-model";
 
 export function JobPanels({ run }: { run: TrainingRunView }) {
   void run;
-  return <div className="space-y-4" data-testid="job-panels"></div>;
+  return <div className="space-y-4" data-testid="job-panels">{run.state === "succeeded" && <TryTheModel jobId={run.id} />}</div>;
 }
