@@ -5,8 +5,9 @@
  */
 import type { TrainingRunView } from "./use-training-run";
 import { TryTheModel } from "~/components/playground/try-the-model";
+import { PushPanel } from "~/components/hub/push-panel";
 
 export function JobPanels({ run }: { run: TrainingRunView }) {
   void run;
-  return <div className="space-y-4" data-testid="job-panels">{run.state === "succeeded" && <TryTheModel jobId={run.id} />}</div>;
+  return <div className="space-y-4" data-testid="job-panels">{run.state === "succeeded" && <TryTheModel jobId={run.id} />}{run.state === "succeeded" && <PushPanel jobId={run.id} />}</div>;
 }
