@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SPLIT, type BuilderState } from "./builder-state";
-import { parseSettingsParams, parseTaskParam, stateToSearchParams } from "./builder-url";
+import { jobSearchParams, parseSettingsParams, parseTaskParam, stateToSearchParams } from "./builder-url";
 
 describe("URL round trip", () => {
   const state: BuilderState = {
@@ -23,5 +23,18 @@ describe("URL round trip", () => {
     const settings = parseSettingsParams(new URLSearchParams("train=7&test=-1&seed=1.5&max=0&status=bogus,draft&view=nope"));
     expect(settings.split).toEqual({ ...DEFAULT_SPLIT, statuses: ["draft"] });
     expect(settings.view.mode).toBe("page");
+  });
+});
+
+describe("jobSearchParams", () => {
+  it("reopens a job's task, framework and prepare options in the builder", () => {
+    const params = jobSearchParams({
+      task: { task: "text_classification", text: "text", label: "sentiment" },
+      framework: "setfit",
+      options: { testSize: 0.25, seed: 7, filterBy: { responseStatus: ["submitted"] } },
+    });
+    expect(parseTaskParam(params.get("task"), ["text_classification"])).toMatchObject({ task: "text_classification", mode: "default", label: "sentiment" });
+    expect(parseSettingsParams(params)).toMatchObject({ framework: "setfit", split: { trainSize: 0.75, testSize: 0.25, seed: 7, statuses: ["submitted"] } });
+    expect(parseSettingsParams(jobSearchParams({ task: {}, framework: "trl", options: {} })).split.trainSize).toBe(1);
   });
 });

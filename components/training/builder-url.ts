@@ -67,3 +67,23 @@ export function stateToSearchParams(state: BuilderState): URLSearchParams {
   }
   return params;
 }
+
+/** A training job's pinned task and prepare options as the builder's URL parameters (?fromJob=<id>). */
+export function jobSearchParams(pinned: {
+  task: unknown;
+  framework: string;
+  options: { trainSize?: number; testSize?: number; seed?: number; maxRecords?: number; filterBy?: { responseStatus?: string[] }; crossEncoder?: boolean };
+}): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set("task", JSON.stringify(pinned.task));
+  params.set("framework", pinned.framework);
+  const { options } = pinned;
+  // Without a train size a job trains on all rows left after its test split (none: all rows).
+  params.set("train", String(options.trainSize ?? (options.testSize !== undefined ? 1 - options.testSize : 1)));
+  if (options.testSize !== undefined) params.set("test", String(options.testSize));
+  if (options.seed !== undefined) params.set("seed", String(options.seed));
+  if (options.maxRecords !== undefined) params.set("max", String(options.maxRecords));
+  if (options.filterBy?.responseStatus?.length) params.set("status", options.filterBy.responseStatus.join(","));
+  if (options.crossEncoder) params.set("ce", "1");
+  return params;
+}

@@ -13,14 +13,15 @@ import { useTRPC } from "~/components/trpc";
 import { ErrorMessage, Loading } from "~/components/ui";
 import { filterInput } from "./builder-requests";
 import type { BuilderState, TaskJson, TaskKind, TaskMode } from "./builder-state";
-import { parseSettingsParams, parseTaskParam, stateToSearchParams } from "./builder-url";
+import { jobSearchParams, parseSettingsParams, parseTaskParam, stateToSearchParams } from "./builder-url";
 import { availableModes, firstTaskKind, frameworkFor, initialTask, preferredMode } from "./starting-tasks";
 import { useDebouncedValue } from "./controls";
 import { DiagnosticsPanel } from "./diagnostics-panel";
 import { ExportPanel } from "./export-panel";
 import { PreviewPanel, type PreviewFocus } from "./preview-panel";
+import { RunPanel } from "./run-panel";
 import { TaskForm } from "./task-form";
-import type { DatasetDetail, TrainingOptions } from "./types";
+import type { DatasetDetail, TrainingOptions, TrainingRunDetail } from "./types";
 
 /** Pause after an edit before the preview follows. */
 export const PREVIEW_DEBOUNCE_MS = 250;
@@ -31,14 +32,21 @@ export function TaskBuilderPage({ name }: { name: string }) {
   const trpc = useTRPC();
   const options = useQuery(trpc.training.options.queryOptions({ dataset: name }));
   const dataset = useQuery(trpc.datasets.get.queryOptions({ name }));
+  // ?fromJob=<id>: the builder reopens that training job's task, options, model and config.
+  const fromJob = useSearchParams().get("fromJob");
+  const job = useQuery(trpc.trainingRuns.get.queryOptions({ id: fromJob ?? "", limit: 1 }, { enabled: !!fromJob && UUID.test(fromJob), staleTime: Infinity }));
   if (options.error || dataset.error) {
     return <ErrorMessage title="Could not load the dataset" message={(options.error ?? dataset.error)!.message} />;
   }
-  if (!options.data || !dataset.data) return <Loading label="Loading the dataset…" />;
-  return <TaskBuilder name={name} options={options.data} dataset={dataset.data} />;
+  if (job.error) return <ErrorMessage title={`Could not reopen training job ${fromJob}`} message={job.error.message} />;
+  if (!options.data || !dataset.data || (fromJob && UUID.test(fromJob) && !job.data)) return <Loading label="Loading the dataset…" />;
+  return <TaskBuilder name={name} options={options.data} dataset={dataset.data} job={job.data ?? null} />;
 }
 
-function initialState(params: URLSearchParams, options: TrainingOptions, dataset: DatasetDetail): BuilderState {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function initialState(params: URLSearchParams, options: TrainingOptions, dataset: DatasetDetail, job: TrainingRunDetail | null): BuilderState {
+  if (job && !params.has("task")) params = jobSearchParams(job.pinned);
   const settings = parseSettingsParams(params);
   let task = parseTaskParam(params.get("task"), options.tasks.map((t) => t.task));
   if (!task) {
@@ -48,9 +56,9 @@ function initialState(params: URLSearchParams, options: TrainingOptions, dataset
   return { task, framework: frameworkFor(task.task, settings.framework, options), split: settings.split, crossEncoder: settings.crossEncoder, view: settings.view };
 }
 
-function TaskBuilder({ name, options, dataset }: { name: string; options: TrainingOptions; dataset: DatasetDetail }) {
+function TaskBuilder({ name, options, dataset, job }: { name: string; options: TrainingOptions; dataset: DatasetDetail; job: TrainingRunDetail | null }) {
   const searchParams = useSearchParams();
-  const [state, setState] = useState<BuilderState>(() => initialState(new URLSearchParams(searchParams.toString()), options, dataset));
+  const [state, setState] = useState<BuilderState>(() => initialState(new URLSearchParams(searchParams.toString()), options, dataset, job));
   const [focus, setFocus] = useState<PreviewFocus | null>(null);
   // What was typed for each (task, mode), so switching away and back loses nothing.
   const drafts = useRef(new Map<string, TaskJson>());
@@ -58,9 +66,11 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
   // The URL follows the state (replace: editing is not navigation).
   const urlState = useDebouncedValue(state, 300);
   useEffect(() => {
-    const query = stateToSearchParams(urlState).toString();
+    const params = stateToSearchParams(urlState);
+    if (job) params.set("fromJob", job.id);
+    const query = params.toString();
     if (window.location.search.slice(1) !== query) window.history.replaceState(window.history.state, "", `${window.location.pathname}?${query}`);
-  }, [urlState]);
+  }, [urlState, job]);
 
   // Task and framework travel together: a new task kind may need another framework.
   const spec = { task: state.task, framework: state.framework, crossEncoder: state.crossEncoder };
@@ -96,7 +106,7 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
             <h1 className="text-xl font-semibold text-slate-900">Prepare training data</h1>
             <p className="text-xs text-slate-500">
               Define a training task on <span className="font-medium text-slate-700">{name}</span>, watch the formatted rows as you edit, check the diagnostics,
-              then export or copy the CLI command.
+              then train it, export it or copy the CLI command.
             </p>
           </div>
           <dl className="flex gap-5 text-right">
@@ -152,6 +162,14 @@ function TaskBuilder({ name, options, dataset }: { name: string; options: Traini
             dropReasons={options.dropReasons}
             onShowReason={showReason}
             pending={JSON.stringify(diagnosticsSpec) !== specKey || JSON.stringify(diagnosticsSplit) !== JSON.stringify(state.split)}
+          />
+          <RunPanel
+            dataset={name}
+            task={state.task}
+            framework={state.framework}
+            split={state.split}
+            crossEncoder={state.crossEncoder}
+            initial={job ? { model: job.pinned.model, config: job.pinned.config as Record<string, unknown> } : undefined}
           />
           <ExportPanel dataset={name} task={state.task} framework={state.framework} split={state.split} crossEncoder={state.crossEncoder} hasTest={hasTest} />
         </div>

@@ -17,3 +17,5 @@ export type PreviewInput = Inputs["training"]["preview"];
 export type RecordCursor = NonNullable<PreviewInput["cursor"]>;
 export type DatasetDetail = Outputs["datasets"]["get"];
 export type DatasetSettings = DatasetDetail["settings"];
+export type PreflightAnswer = Outputs["trainingRuns"]["preflight"];
+export type TrainingRunDetail = Outputs["trainingRuns"]["get"];
