@@ -211,6 +211,18 @@ describe("OpenAI-compatible fine-tuning through the queue", () => {
     expect(standIn.files.size).toBe(files);
   }, 30_000);
 
+  it("check: the rows a start would upload, checked without queueing", async () => {
+    const request = { dataset, task: CHAT_TASK, provider: "standin", model: "gpt-4o-mini", options: { testSize: 0.2, seed: 1 } };
+    const good = await caller().openai.check(request);
+    expect(good).toMatchObject({ error: null, validation: { errors: [], tokenLimit: 65_536 } });
+    expect(good.validation!.examples).toBeGreaterThanOrEqual(10);
+    const broken = await caller().openai.check({ ...request, maxTokensPerExample: 60 });
+    expect(broken.validation!.errors[0]).toMatchObject({ line: expect.any(Number), code: "too_many_tokens", message: expect.stringMatching(/^line \d+: holds about \d+ tokens/) });
+    expect(await caller().openai.check({ ...request, provider: "nobody" })).toMatchObject({ error: { field: "provider" }, validation: null });
+    const few = await caller().openai.check({ ...request, options: { maxRecords: 5 } });
+    expect(few.error).toMatchObject({ field: "task", reason: expect.stringMatching(/at least 10 training examples/) });
+  });
+
   it("refuses requests naming the field", async () => {
     const refused = (overrides: Record<string, unknown>) => start(overrides).then(() => "queued", (error: Error) => error.message);
     expect(await refused({ provider: "nobody" })).toMatch(/^provider: no provider "nobody"/);

@@ -10,7 +10,7 @@ import { memberProcedure, router, viewerProcedure } from "../trpc";
 import { openaiFineTuneJob, type OpenaiFineTunePayload, type OpenaiFineTuneResult } from "../../jobs/kinds/openai-fine-tune";
 import { queueFor } from "../../jobs/server-queue";
 import { getJob } from "../../jobs/store";
-import { chatRequestSchema, chatWithFineTunedModel, ChatJobError, validateFineTuneRequest, type FineTuneRequest } from "../../openai/requests";
+import { chatRequestSchema, chatWithFineTunedModel, ChatJobError, checkFineTuneRows, validateFineTuneRequest, type FineTuneRequest } from "../../openai/requests";
 import { exampleTokenLimit, validateChatLines } from "../../openai/validate";
 import { listJobEvents } from "../../training-runs/job-events";
 import { TrainingRequestError } from "../../training-runs/validate";
@@ -35,6 +35,16 @@ export const openaiRouter = router({
   checkFile: viewerProcedure
     .input(z.object({ jsonl: z.string().max(MAX_CHECKED_CHARS), model: z.string().max(200).optional(), maxTokensPerExample: z.number().int().positive().optional() }))
     .query(({ input }) => validateChatLines(input.jsonl.split("\n"), { tokenLimit: input.maxTokensPerExample ?? (input.model ? exampleTokenLimit(input.model) : null) })),
+
+  /** The rows a start would upload, checked by the provider's rules (each error with its line); a refused request answers `{error}`. */
+  check: viewerProcedure.input(boundedStart).query(async ({ ctx, input }) => {
+    try {
+      return { error: null, validation: await checkFineTuneRows(ctx.db, input as FineTuneRequest) };
+    } catch (error) {
+      if (error instanceof TrainingRequestError) return { error: { field: error.field, reason: error.reason }, validation: null };
+      throw error;
+    }
+  }),
 
   start: memberProcedure.input(boundedStart).mutation(async ({ ctx, input }) => {
     try {
