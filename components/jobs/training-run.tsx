@@ -59,6 +59,7 @@ function Header({ run, refresh }: { run: TrainingRunView; refresh: () => void })
             "a deleted dataset"
           )}{" "}
           · <span title={run.model}>{modelLabel(run.model)}</span>
+          {run.dataset.name && <> · <Link href={`${datasetHref(run.dataset.name)}/train?fromJob=${run.id}`} className="text-indigo-700 hover:underline">reopen its task in the builder</Link></>}
         </p>
         <p className="font-mono text-xs text-slate-500">{run.id}</p>
       </div>
