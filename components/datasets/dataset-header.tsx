@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { datasetHref, formatDateTime, formatNumber } from "~/components/format";
 import type { DatasetDetail } from "~/components/types";
-import { primaryButtonClass } from "~/components/ui";
+import { buttonClass, primaryButtonClass } from "~/components/ui";
 import { DeleteDatasetButton } from "./delete-dataset-button";
 
 export function Breadcrumb({ items }: { items: { label: string; href?: string }[] }) {
@@ -63,6 +63,7 @@ export function DatasetHeader({ dataset }: { dataset: DatasetDetail }) {
             <Link href={`${datasetHref(dataset.name)}/train`} className={primaryButtonClass}>
               Train / prepare
             </Link>
+            <Link href={`/jobs?dataset=${dataset.id}`} className={buttonClass}>Jobs</Link>
             <DeleteDatasetButton name={dataset.name} />
           </div>
         </div>
