@@ -8,6 +8,7 @@ import { buttonStyle, ErrorMessage, Loading, Section } from "~/components/ui";
 import { isLive, jobDuration, jobKindTitle, JobProgress, JobStateChip } from "./job-state";
 import { useAllows } from "~/components/auth/use-me";
 import { TrainingRun } from "./training-run";
+import { FineTuneJob } from "~/components/openai/fine-tune-job";
 
 export function JobDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -66,6 +67,7 @@ export function JobDetail({ id }: { id: string }) {
           </details>
         </div>
       </Section>
+      {j.kind === "openai-fine-tune" && <FineTuneJob id={id} />}
     </div>
   );
 }

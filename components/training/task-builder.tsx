@@ -18,6 +18,7 @@ import { availableModes, firstTaskKind, frameworkFor, initialTask, preferredMode
 import { useDebouncedValue } from "./controls";
 import { DiagnosticsPanel } from "./diagnostics-panel";
 import { ExportPanel } from "./export-panel";
+import { FineTunePanel } from "~/components/openai/fine-tune-panel";
 import { PreviewPanel, type PreviewFocus } from "./preview-panel";
 import { RunPanel } from "./run-panel";
 import { TaskForm } from "./task-form";
@@ -172,6 +173,7 @@ function TaskBuilder({ name, options, dataset, job }: { name: string; options: T
             initial={job ? { model: job.pinned.model, config: job.pinned.config as Record<string, unknown> } : undefined}
           />
           <ExportPanel dataset={name} task={state.task} framework={state.framework} split={state.split} crossEncoder={state.crossEncoder} hasTest={hasTest} />
+          {state.framework === "openai" && <FineTunePanel dataset={name} task={state.task} split={state.split} />}
         </div>
       </div>
     </div>
