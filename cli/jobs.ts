@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import type { JobRow } from "../server/jobs/store";
 import { withDatabase, type Command } from "./context";
 
-function describe(job: JobRow): string {
+export function describe(job: JobRow): string {
   const progress = job.progress ? ` ${job.progress.done}${job.progress.total ? `/${job.progress.total}` : ""} ${job.progress.unit}` : "";
   const dataset = job.datasetName ? ` ${job.datasetName}` : job.datasetId !== null ? ` dataset #${job.datasetId}` : "";
   return `${job.id}\t${job.kind}${dataset}\t${job.state}${job.phase ? ` (${job.phase})` : ""}${progress}\tattempt ${job.attempts}/${job.maxAttempts}\tcreated ${job.createdAt}`;
@@ -108,7 +108,7 @@ export const commands: Record<string, Command> = {
 };
 
 /** The one job id a command takes (`studio job ID`, `cancel ID`, `resume ID`). */
-function jobIdArgument(args: string[], usage: string): string {
+export function jobIdArgument(args: string[], usage: string): string {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
   if (positionals.length !== 1) throw new Error(`usage: ${usage}`);
   return positionals[0]!;

@@ -1,6 +1,7 @@
 /**
  * The studio CLI: `npx studio <command>`. Uses DATABASE_URL, else the embedded database in
- * STUDIO_HOME (started for the command and stopped after, or shared if the studio is running).
+ * STUDIO_HOME (started for the command and stopped after, or shared if the studio is running);
+ * with STUDIO_URL and STUDIO_TOKEN, a remote studio's tRPC over HTTP instead (cli/remote.ts).
  * With --json the last line printed is one JSON object.
  */
 import path from "node:path";
@@ -17,6 +18,7 @@ import { commands as trainCommands } from "./train";
 import { commands as predictCommands } from "./predict";
 import { commands as finetuneCommands } from "./finetune";
 import { commands as pushCommands } from "./push";
+import { localOnly, remoteCommands, remoteStudio } from "./remote";
 
 const commands: Record<string, Command> = {
   import: {
@@ -87,14 +89,17 @@ async function main(argv: string[]) {
     console.log(help());
     return;
   }
-  const command = commands[name];
-  if (!command) {
+  if (!commands[name]) {
     console.error(`Unknown command "${name}".\n\n${help()}`);
     process.exit(2);
   }
   const json = args.includes("--json");
-  ensurePrismaClient(path.resolve(__dirname, ".."));
   try {
+    // STUDIO_URL: the remote studio's tRPC over HTTP (cli/remote.ts); otherwise this machine's database.
+    const remote = await remoteStudio();
+    const usage = Object.fromEntries(Object.entries(commands).map(([key, c]) => [key, c.usage]));
+    const command = remote ? (remoteCommands(remote, usage)[name] ?? localOnly(name, commands[name].usage)) : commands[name];
+    if (!remote) ensurePrismaClient(path.resolve(__dirname, ".."));
     const result = await command.run(args, { json, out: (line) => console.log(line) });
     if (json) console.log(JSON.stringify(result));
   } catch (error) {

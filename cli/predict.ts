@@ -20,7 +20,7 @@ export function predictArgument(raw: string): unknown {
   }
 }
 
-function describe(prediction: Prediction): string[] {
+export function describe(prediction: Prediction): string[] {
   if ("labels" in prediction) return prediction.labels.map(({ label, score }) => `${label}\t${score.toFixed(4)}`);
   if ("answer" in prediction) return [`${prediction.answer}\t(score ${prediction.score.toFixed(4)}, characters ${prediction.start}–${prediction.end})`];
   if ("text" in prediction) return [prediction.text];

@@ -40,63 +40,73 @@ function readJson(file: string): unknown {
   }
 }
 
+/** The request `studio train`'s flags give (the task and config files read here), locally or for a remote studio. */
+export function trainingRequestFromFlags(args: string[]): { request: TrainingRequest; wait: boolean } {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dataset: { type: "string" },
+      task: { type: "string" },
+      framework: { type: "string" },
+      model: { type: "string" },
+      config: { type: "string" },
+      "reward-model": { type: "string" },
+      "train-size": { type: "string" },
+      "test-size": { type: "string" },
+      seed: { type: "string" },
+      "max-records": { type: "string" },
+      "filter-by": { type: "string" },
+      "sort-by": { type: "string" },
+      "cross-encoder": { type: "boolean" },
+      wait: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
+  for (const required of ["dataset", "task", "framework", "model"] as const) {
+    if (!values[required]) throw new Error(`--${required} is required\nusage: ${USAGE}`);
+  }
+  const config = values.config === undefined ? undefined : readJson(values.config);
+  return {
+    request: {
+      dataset: values.dataset!,
+      task: readTaskFile(values.task!),
+      framework: values.framework!,
+      model: values.model!,
+      config: config as Record<string, unknown> | undefined,
+      rewardModel: values["reward-model"],
+      options: prepareOptionsFromFlags(values) as TrainingRequest["options"],
+    },
+    wait: values.wait === true,
+  };
+}
+
+/** A refusal (`<field>: <reason>`) as the flag that gave the field, with the usage. */
+export function refusalOfFlags(field: string, reason: string): Error {
+  return new Error(`${flagOf(field)}: ${reason}\nusage: ${USAGE}`);
+}
+
 export const commands: Record<string, Command> = {
   train: {
     usage: USAGE,
     async run(args, ctx) {
-      const { values } = parseArgs({
-        args,
-        options: {
-          dataset: { type: "string" },
-          task: { type: "string" },
-          framework: { type: "string" },
-          model: { type: "string" },
-          config: { type: "string" },
-          "reward-model": { type: "string" },
-          "train-size": { type: "string" },
-          "test-size": { type: "string" },
-          seed: { type: "string" },
-          "max-records": { type: "string" },
-          "filter-by": { type: "string" },
-          "sort-by": { type: "string" },
-          "cross-encoder": { type: "boolean" },
-          wait: { type: "boolean" },
-          json: { type: "boolean" },
-        },
-      });
-      for (const required of ["dataset", "task", "framework", "model"] as const) {
-        if (!values[required]) throw new Error(`--${required} is required\nusage: ${USAGE}`);
-      }
+      const { request, wait } = trainingRequestFromFlags(args);
       const { trainingJob } = await import("../server/jobs/kinds/training");
       const { openDatabase } = await import("../server/db/client");
       const { JobQueue } = await import("../server/jobs/queue");
       const { TrainingRequestError, validateTrainingRequest } = await import("../server/training-runs/validate");
-      const config = values.config === undefined ? undefined : readJson(values.config);
       const db = await openDatabase();
       try {
         let validated;
         try {
-          validated = await validateTrainingRequest(
-            db,
-            {
-              dataset: values.dataset!,
-              task: readTaskFile(values.task!),
-              framework: values.framework!,
-              model: values.model!,
-              config: config as Record<string, unknown> | undefined,
-              rewardModel: values["reward-model"],
-              options: prepareOptionsFromFlags(values) as TrainingRequest["options"],
-            },
-            { pathsFrom: "cli" },
-          );
+          validated = await validateTrainingRequest(db, request, { pathsFrom: "cli" });
         } catch (error) {
-          if (error instanceof TrainingRequestError) throw new Error(`${flagOf(error.field)}: ${error.reason}\nusage: ${USAGE}`);
+          if (error instanceof TrainingRequestError) throw refusalOfFlags(error.field, error.reason);
           throw error;
         }
         const queue = await JobQueue.open(db);
         try {
           const job = await queue.enqueue(trainingJob, validated.payload);
-          if (!values.wait) {
+          if (!wait) {
             if (!ctx.json) ctx.out(`Queued training job ${job.id}: \`studio job ${job.id}\` shows it`);
             return { job: job.id, status: job.state };
           }

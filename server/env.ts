@@ -71,6 +71,10 @@ const envSchema = z.object({
   STUDIO_USER_MAX_DIAGNOSTICS: z.coerce.number().int().min(1).default(2),
   /** Training jobs one person may have queued or running at once. */
   STUDIO_USER_MAX_TRAINING_JOBS: z.coerce.number().int().min(1).default(3),
+  /** The CLI: a remote studio to call (its tRPC over HTTP) instead of the local database. */
+  STUDIO_URL: z.url().optional(),
+  /** The CLI: a personal API token of that studio (its API tokens page), sent as Authorization: Bearer. */
+  STUDIO_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
