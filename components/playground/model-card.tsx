@@ -11,7 +11,8 @@ import { Markdown } from "~/components/markdown";
 import { ErrorMessage, Loading } from "~/components/ui";
 import { frontMatterRows, splitFrontMatter } from "./playground-format";
 
-function CardBody({ markdown }: { markdown: string }) {
+/** The card's text: front matter as a table, then the Markdown. */
+export function ModelCardText({ markdown }: { markdown: string }) {
   const { yaml, body } = splitFrontMatter(markdown);
   const front = yaml === null ? null : frontMatterRows(yaml);
   return (
@@ -44,7 +45,7 @@ export function ModelCard({ jobId }: { jobId: string }) {
     <details onToggle={(event) => setOpen(event.currentTarget.open)} className="rounded-md border border-slate-200">
       <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700">Model card</summary>
       <div className="border-t border-slate-100 p-3">
-        {card.isPending ? <Loading label="Loading the model card…" /> : card.error ? <ErrorMessage title="Could not load the model card" message={card.error.message} /> : <CardBody markdown={card.data.markdown} />}
+        {card.isPending ? <Loading label="Loading the model card…" /> : card.error ? <ErrorMessage title="Could not load the model card" message={card.error.message} /> : <ModelCardText markdown={card.data.markdown} />}
       </div>
     </details>
   );
