@@ -38,7 +38,8 @@ export function LineChart({ steps, series, leftLabel, rightLabel, height = 260, 
         height,
         scales: { x: { time: false } },
         axes: [
-          { label: "step" },
+          // Steps are whole numbers: no tick between two.
+          { label: "step", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000] },
           { label: leftLabel, scale: "left" },
           ...(hasRight ? [{ label: rightLabel, scale: "right", side: 1, grid: { show: false }, values: (_: uPlot, ticks: number[]) => ticks.map((t) => t.toExponential(1)) }] : []),
         ],

@@ -20,6 +20,11 @@ describe("readLogTail", () => {
     expect((await readLogTail(jobDir, 10, { home })).truncated).toBe(false);
   });
 
+  it("shows a line rewritten by a progress bar as its last rewrite", async () => {
+    fs.writeFileSync(path.join(jobDir, "log.txt"), "start\n  0%| 0/12\r  8%| 1/12\r 17%| 2/12\r\nend\n");
+    expect((await readLogTail(jobDir, 10, { home })).lines).toEqual(["start", " 17%| 2/12", "end"]);
+  });
+
   it("reads only the file's end, dropping the partial first line", async () => {
     const line = "x".repeat(99);
     fs.writeFileSync(path.join(jobDir, "log.txt"), `${line}\n`.repeat(2000) + "last\n");

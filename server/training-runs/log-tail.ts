@@ -1,7 +1,8 @@
 /**
  * The end of a training job's log (log.txt: the worker's stderr), for the job page: at most the
  * last `maxLines` lines of the last 64 KiB, read without loading the whole file (a day-long run's
- * log can hold hundreds of MB). The job's own folder and the studio's home show as `.` and
+ * log can hold hundreds of MB). A line that progress bars rewrote with carriage returns shows as a
+ * terminal shows it, its last rewrite (with any text that came after the bar). The job's own folder and the studio's home show as `.` and
  * `$STUDIO_HOME`: a page shows no server paths it can avoid.
  */
 import fs from "node:fs";
@@ -30,7 +31,7 @@ export async function readLogTail(jobDir: string, maxLines: number, hide: { home
     const start = Math.max(0, size - LOG_TAIL_BYTES);
     const buffer = Buffer.alloc(size - start);
     await handle.read(buffer, 0, buffer.length, start);
-    let lines = buffer.toString("utf8").split(/\r?\n/);
+    let lines = buffer.toString("utf8").split(/\r?\n/).map(lastRewrite);
     if (lines.at(-1) === "") lines.pop();
     // A read that starts mid-file starts mid-line (maybe mid-character): that first piece goes.
     if (start > 0) lines.shift();
@@ -40,6 +41,11 @@ export async function readLogTail(jobDir: string, maxLines: number, hide: { home
   } finally {
     await handle.close();
   }
+}
+
+function lastRewrite(line: string): string {
+  const pieces = line.split("\r").filter((piece) => piece.trim() !== "");
+  return pieces.at(-1) ?? "";
 }
 
 function scrub(line: string, jobDir: string, home: string): string {
