@@ -33,21 +33,18 @@ type ModelSource = "minilm" | "job" | "other";
 /** Frameworks whose runner fine-tunes an encoder: MiniLM is a sensible start. */
 const ENCODER_CONFIGS: ReadonlySet<ConfigName> = new Set(["setfit", "transformers-classification", "transformers-question-answering", "peft-classification", "sentence-transformers"]);
 
-export function RunPanel({
-  dataset,
-  task,
-  framework,
-  split,
-  crossEncoder,
-  initial,
-}: {
+export interface RunProps {
   dataset: string;
   task: TaskJson;
   framework: Framework;
   split: SplitSettings;
   crossEncoder: boolean;
+  /** A job's model and config to start from (?fromJob=<id>). */
   initial?: RunStart;
-}) {
+}
+
+export function RunPanel(props: RunProps) {
+  const { framework, task } = props;
   const configName = (TRAINER_FRAMEWORKS as readonly string[]).includes(framework) ? RUNNER_CONFIGS[framework as keyof typeof RUNNER_CONFIGS][task.task] : undefined;
   return (
     <section aria-labelledby="train-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -59,7 +56,7 @@ export function RunPanel({
       <div className="p-4">
         {configName ? (
           // A new runner starts from its own defaults.
-          <RunForm key={configName} configName={configName} dataset={dataset} task={task} framework={framework} split={split} crossEncoder={crossEncoder} initial={initial} />
+          <RunForm key={configName} configName={configName} {...props} />
         ) : (
           <p className="text-xs text-slate-600">
             The studio prepares rows for {framework} but trains {task.task} with {trainersOf(task.task).join(", ") || "none of its frameworks"}: choose one of those to train here.
@@ -74,23 +71,7 @@ function trainersOf(kind: string): string[] {
   return TRAINER_FRAMEWORKS.filter((f) => kind in RUNNER_CONFIGS[f]);
 }
 
-function RunForm({
-  configName,
-  dataset,
-  task,
-  framework,
-  split,
-  crossEncoder,
-  initial,
-}: {
-  configName: ConfigName;
-  dataset: string;
-  task: TaskJson;
-  framework: Framework;
-  split: SplitSettings;
-  crossEncoder: boolean;
-  initial?: RunStart;
-}) {
+function RunForm({ configName, dataset, task, framework, split, crossEncoder, initial }: RunProps & { configName: ConfigName }) {
   const trpc = useTRPC();
   const router = useRouter();
   const mayStart = useAllows("member");
