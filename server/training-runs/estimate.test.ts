@@ -47,7 +47,7 @@ describe("estimateRun", () => {
     const estimate = estimateRun({ configName: "transformers-classification", config, trainExamples: 40, tokensPerSequence: 50, parameters: 20e6, device: "cpu" });
     const row = costRow("cpu", 20e6);
     expect(estimate.tokens).toBe(10 * 4 * 50);
-    expect(estimate.seconds).toBeCloseTo(row.startSeconds + (6 * 20e6 * 2000) / row.flopsPerSecond, 6);
+    expect(estimate.seconds).toBeCloseTo(row.startSeconds + 10 * row.stepSeconds + (6 * 20e6 * 2000) / row.flopsPerSecond, 6);
     expect(estimate.peakMemoryMb).toBeCloseTo(row.baseMemoryMb + 320 + row.activationMbPer1kTokens * 0.2, 6);
   });
 
@@ -63,7 +63,7 @@ describe("estimateRun", () => {
     const estimate = estimateRun({ configName: "setfit", config, trainExamples: 10, tokensPerSequence: 10, parameters: 1e6, device: "cpu" });
     const row = costRow("cpu", 1e6);
     expect(estimate.tokens).toBe(10 * 4 * 10);
-    expect(estimate.seconds).toBeCloseTo(row.startSeconds + (6e6 * 400 + 2e6 * 100) / row.flopsPerSecond, 6);
+    expect(estimate.seconds).toBeCloseTo(row.startSeconds + 10 * row.stepSeconds + (6e6 * 400 + 2e6 * 100) / row.flopsPerSecond, 6);
   });
 
   it("without a model size: steps and tokens, no time or memory", () => {

@@ -12,7 +12,7 @@
  * Time is FLOP arithmetic against a throughput measured on this machine (ESTIMATE_TABLE in
  * ./estimate-table.ts): training a token costs ~6 × parameters FLOPs (forward 2, backward 4), a
  * forward-only token (SetFit's head phase embeds every example once) 2 ×, plus the measured start
- * (Python imports, loading the model). Peak memory: the measured base process, plus weights,
+ * (Python imports, loading the model) and a per-step overhead that dominates tiny models. Peak memory: the measured base process, plus weights,
  * gradients and two AdamW moments (16 bytes a trained parameter in fp32; LoRA trains few, so 4
  * bytes a frozen one), plus activations in proportion to the tokens of one step.
  */
@@ -125,7 +125,7 @@ export function estimateRun(input: EstimateInput): Estimate {
   // SetFit's head phase embeds each training row once (forward only) before fitting the head.
   const forwardTokens = input.configName === "setfit" ? input.trainExamples * input.tokensPerSequence : 0;
   const flops = 6 * n * tokens + 2 * n * forwardTokens;
-  const seconds = row.startSeconds + flops / row.flopsPerSecond;
+  const seconds = row.startSeconds + plan.totalSteps * row.stepSeconds + flops / row.flopsPerSecond;
   const trainedBytes = LORA_CONFIGS.has(input.configName) ? 4 * n : 16 * n;
   const peakMemoryMb = row.baseMemoryMb + trainedBytes / 1e6 + (row.activationMbPer1kTokens * tokensPerStep) / 1000;
   return {
@@ -133,7 +133,7 @@ export function estimateRun(input: EstimateInput): Estimate {
     tokens,
     seconds,
     peakMemoryMb,
-    basis: `${row.label} on ${input.device}: ${formatFlops(row.flopsPerSecond)} measured, 6 × ${formatParameters(n)} parameters × ${tokens.toLocaleString("en-US")} tokens, + ${row.startSeconds} s to start`,
+    basis: `${row.label} on ${input.device}: 6 × ${formatParameters(n)} parameters × ${tokens.toLocaleString("en-US")} tokens at ${formatFlops(row.flopsPerSecond)} (measured here), + ${row.startSeconds} s to start${row.stepSeconds ? ` + ${row.stepSeconds} s a step` : ""}; not counting the prepare or a first build of the training environment`,
   };
 }
 
