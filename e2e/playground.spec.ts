@@ -9,9 +9,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import yauzl from "yauzl";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "./helpers/test";
+import { unzipFiles } from "../tests/playground/unzip";
 
 const POSITIVE = "Worth every penny. I love it. It works perfectly and the build feels solid and premium.";
 
@@ -55,23 +55,6 @@ function modelFiles(dir: string, relative = ""): string[] {
   });
 }
 
-/** The archive's file entries and their sizes. */
-function zipEntries(file: string): Promise<Map<string, number>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const entries = new Map<string, number>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (!entry.fileName.endsWith("/")) entries.set(entry.fileName, entry.uncompressedSize);
-        zip.readEntry();
-      });
-      zip.on("end", () => resolve(entries));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
-
 test("classify a text with the trained model, read its card and download it", async ({ page }, testInfo) => {
   test.setTimeout(180_000); // the first prediction starts the model's process
   await page.goto(`/jobs/${jobId}`);
@@ -98,13 +81,13 @@ test("classify a text with the trained model, read its card and download it", as
   expect(download.suggestedFilename()).toBe(`sentiment-reviews-spacy-${jobId.slice(0, 8)}-model.zip`);
   const saved = testInfo.outputPath("model.zip");
   await download.saveAs(saved);
-  const entries = await zipEntries(saved);
+  const files = await unzipFiles(await fs.promises.readFile(saved));
   const modelDir = path.join(process.env.STUDIO_E2E_HOME!, "jobs", jobId, "output", "model");
   const expected = modelFiles(modelDir);
   expect(expected).toContain("README.md");
   const prefix = `sentiment-reviews-spacy-${jobId.slice(0, 8)}-model/`;
-  expect([...entries.keys()].sort()).toEqual(expected.map((name) => prefix + name).sort());
-  for (const name of expected) expect(entries.get(prefix + name)).toBe(fs.statSync(path.join(modelDir, name)).size);
+  expect([...files.keys()].sort()).toEqual(expected.map((name) => prefix + name).sort());
+  for (const name of expected) expect(files.get(prefix + name)!.equals(fs.readFileSync(path.join(modelDir, name))), name).toBe(true);
 });
 
 test("a viewer finds the playground disabled but may read the card and download", async ({ browser, request }) => {

@@ -64,6 +64,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+function TextArea({ label, rows, value, onChange, placeholder }: { label: string; rows: number; value: string; onChange: (value: string) => void; placeholder?: string }) {
+  return (
+    <Field label={label}>
+      <textarea className={textareaClass} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} />
+    </Field>
+  );
+}
+
+/** An unbounded score, named. */
+function ScoreValue({ label, score }: { label: string; score: number }) {
+  return (
+    <p className="text-sm">
+      {label} <span className="font-mono text-base font-semibold">{formatScore(score)}</span>
+    </p>
+  );
+}
+
 /** A probability as a labelled bar. */
 function ScoreBar({ label, p }: { label: string; p: number }) {
   return (
@@ -101,9 +118,7 @@ function ClassifyForm({ jobId, allowed }: FormProps) {
         </Answer>
       )}
     >
-      <Field label="Text">
-        <textarea className={textareaClass} rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder="A text to classify" />
-      </Field>
+      <TextArea label="Text" rows={4} value={text} onChange={setText} placeholder="A text to classify" />
     </PredictForm>
   );
 }
@@ -144,9 +159,7 @@ function AnswerQuestionForm({ jobId, allowed }: FormProps) {
       <Field label="Question">
         <input className={cx(inputClass, "w-full")} value={question} onChange={(e) => setQuestion(e.target.value)} />
       </Field>
-      <Field label="Context">
-        <textarea className={textareaClass} rows={5} value={context} onChange={(e) => setContext(e.target.value)} />
-      </Field>
+      <TextArea label="Context" rows={5} value={context} onChange={setContext} />
     </PredictForm>
   );
 }
@@ -166,19 +179,13 @@ function SimilarityForm({ jobId, allowed }: FormProps) {
               {score.map((p, i) => <ScoreBar key={i} label={`class ${i}`} p={p} />)}
             </ol>
           ) : (
-            <p className="text-sm">
-              Similarity <span className="font-mono text-base font-semibold">{formatScore(score)}</span>
-            </p>
+            <ScoreValue label="Similarity" score={score} />
           )}
         </Answer>
       )}
     >
-      <Field label="First sentence">
-        <textarea className={textareaClass} rows={2} value={sentence1} onChange={(e) => setSentence1(e.target.value)} />
-      </Field>
-      <Field label="Second sentence">
-        <textarea className={textareaClass} rows={2} value={sentence2} onChange={(e) => setSentence2(e.target.value)} />
-      </Field>
+      <TextArea label="First sentence" rows={2} value={sentence1} onChange={setSentence1} />
+      <TextArea label="Second sentence" rows={2} value={sentence2} onChange={setSentence2} />
     </PredictForm>
   );
 }
@@ -201,9 +208,7 @@ function GenerateForm({ jobId, allowed }: FormProps) {
         </Answer>
       )}
     >
-      <Field label="Prompt">
-        <textarea className={textareaClass} rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-      </Field>
+      <TextArea label="Prompt" rows={4} value={prompt} onChange={setPrompt} />
       <div className="flex gap-4">
         <Field label="Max new tokens">
           <input type="number" className={cx(inputClass, "w-24")} min={1} max={256} step={1} value={maxNewTokens} onChange={(e) => setMaxNewTokens(e.target.valueAsNumber)} />
@@ -224,15 +229,11 @@ function RewardForm({ jobId, allowed }: FormProps) {
     <PredictForm label="Score" busyLabel="Scoring…" allowed={allowed} ready={text.trim() !== ""} mutation={predict} onSubmit={() => predict.mutate({ id: jobId, input: { text } })}
       answer={score !== null && (
         <Answer label="Reward">
-          <p className="text-sm">
-            Reward <span className="font-mono text-base font-semibold">{formatScore(score)}</span>
-          </p>
+          <ScoreValue label="Reward" score={score} />
         </Answer>
       )}
     >
-      <Field label="Text">
-        <textarea className={textareaClass} rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder="A prompt and its response, as the model was trained on them" />
-      </Field>
+      <TextArea label="Text" rows={4} value={text} onChange={setText} placeholder="A prompt and its response, as the model was trained on them" />
     </PredictForm>
   );
 }

@@ -10,12 +10,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import yauzl from "yauzl";
 import { connect, type Database } from "../../server/db/client";
 import { trainingJobDir } from "../../server/jobs/kinds/training";
 import { insertJob } from "../../server/jobs/store";
 import { createPerson, type TestPerson } from "../auth/sessions";
 import { GET } from "../../app/api/jobs/[id]/model/route";
+import { unzipFiles } from "./unzip";
 
 let db: Database;
 let viewer: TestPerson;
@@ -71,30 +71,6 @@ function download(id: string, cookie: string | null = viewer.cookie): Promise<Re
   return GET(new Request(`http://localhost:3000/api/jobs/${id}/model`, { headers }), { params: Promise.resolve({ id }) });
 }
 
-/** The archive's files (name → bytes), read with yauzl. */
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const files = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (openError, stream) => {
-          if (openError) return reject(openError);
-          const chunks: Buffer[] = [];
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.on("end", () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(files));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
-
 async function refusalText(response: Response): Promise<string> {
   const text = await response.text();
   expect(text).not.toContain(home);
@@ -118,7 +94,7 @@ describe("GET /api/jobs/<id>/model", () => {
     const buffer = Buffer.from(await response.arrayBuffer());
     expect(buffer.includes(Buffer.from(SECRET))).toBe(false);
 
-    const files = await unzip(buffer);
+    const files = await unzipFiles(buffer);
     const prefix = `spacy-${id.slice(0, 8)}-model/`;
     expect([...files.keys()].sort()).toEqual(Object.keys(MODEL_FILES).map((name) => prefix + name).sort());
     for (const [name, content] of Object.entries(MODEL_FILES)) expect(files.get(prefix + name)!.equals(Buffer.from(content))).toBe(true);
