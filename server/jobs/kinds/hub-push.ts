@@ -117,8 +117,8 @@ export const hubPushJob = defineJobKind({
   },
 });
 
-/** Spawns the push; its events drive the job, its stderr is log.txt. Resolves with `done`, throws the `error` event's message. */
-async function runPush(
+/** Spawns the push (the job, and bench/hub-push.ts); its events drive the job, its stderr is log.txt. Resolves with `done`, throws the `error` event's message. */
+export async function runPush(
   python: string,
   run: { specFile: string; dir: string; token: string; signal: AbortSignal; progress: (p: { done: number; total: number; unit: string }) => void; phase: (phase: string) => Promise<void> },
 ): Promise<Extract<PushEvent, { event: "done" }>> {
