@@ -35,6 +35,12 @@ export async function providerExists(pool: Pick<pg.Pool, "query">, name: string)
   return rowCount === 1;
 }
 
+/** The providers' names, for a form (their base URLs and keys stay on the server). */
+export async function listProviderNames(pool: Pick<pg.Pool, "query">): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>("SELECT name FROM studio_secret WHERE kind = 'provider' ORDER BY name");
+  return rows.map((row) => row.name.slice(providerRow("").length));
+}
+
 /** The provider's client; ProviderError when there is no such provider or it has no base URL. */
 export async function openProvider(pool: Pick<pg.Pool, "query">, name: string, key = secretKey()): Promise<ProviderClient> {
   const { rows } = await pool.query<{ base_url: string | null; sealed: Buffer }>("SELECT base_url, sealed FROM studio_secret WHERE name = $1 AND kind = 'provider'", [providerRow(name)]);

@@ -212,6 +212,7 @@ describe("OpenAI-compatible fine-tuning through the queue", () => {
   }, 30_000);
 
   it("check: the rows a start would upload, checked without queueing", async () => {
+    expect(await caller().openai.providers()).toContain("standin");
     const request = { dataset, task: CHAT_TASK, provider: "standin", model: "gpt-4o-mini", options: { testSize: 0.2, seed: 1 } };
     const good = await caller().openai.check(request);
     expect(good).toMatchObject({ error: null, validation: { errors: [], tokenLimit: 65_536 } });

@@ -11,6 +11,7 @@ import { openaiFineTuneJob, type OpenaiFineTunePayload, type OpenaiFineTuneResul
 import { queueFor } from "../../jobs/server-queue";
 import { getJob } from "../../jobs/store";
 import { chatRequestSchema, chatWithFineTunedModel, ChatJobError, checkFineTuneRows, validateFineTuneRequest, type FineTuneRequest } from "../../openai/requests";
+import { listProviderNames } from "../../openai/provider";
 import { exampleTokenLimit, validateChatLines } from "../../openai/validate";
 import { listJobEvents } from "../../training-runs/job-events";
 import { TrainingRequestError } from "../../training-runs/validate";
@@ -26,10 +27,7 @@ const boundedStart = z
 
 export const openaiRouter = router({
   /** The providers in the settings, by name (an admin manages them on the Secrets page). */
-  providers: viewerProcedure.query(async ({ ctx }) => {
-    const { rows } = await ctx.db.pool.query<{ name: string }>("SELECT substr(name, 10) AS name FROM studio_secret WHERE kind = 'provider' ORDER BY name");
-    return rows.map((row) => row.name);
-  }),
+  providers: viewerProcedure.query(({ ctx }) => listProviderNames(ctx.db.pool)),
 
   /** A chat JSONL file checked as the job checks its prepared file: every error with its line. */
   checkFile: viewerProcedure
