@@ -6,8 +6,10 @@
  * leaves nothing pushed; a stand-in killed mid-upload and brought back completes on a re-run without any
  * object sent twice; no token in any job file, log, event, row or pushed file.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { load as loadYaml } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { setHuggingFaceToken } from "../../server/auth/secrets";
@@ -208,6 +210,27 @@ describe("the stand-in killed mid-upload", () => {
   }, 180_000);
 });
 
+describe("studio push", () => {
+  it("pushes from the command line and ends with the repo URL as JSON; a job without a model is refused before queueing", async () => {
+    await token(WRITE);
+    const run = promisify(execFile);
+    const cli = ["--import", "tsx", path.resolve("cli/main.ts"), "push"];
+    const env = { ...process.env, DATABASE_URL: inject("databaseUrl"), STUDIO_HOME: TEST_HOME };
+    const { stdout } = await run(process.execPath, [...cli, trainingId, "--repo", "studio-org/from-cli", "--json"], { env, timeout: 150_000 });
+    const output = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    pushDirs.push(trainingJobDir(output.job));
+    expect(output).toMatchObject({ status: "succeeded", url: `${hub.url}/studio-org/from-cli`, dataset_url: null });
+    expect(hub.file("model", "studio-org/from-cli", "config.cfg")).not.toBeNull();
+
+    const refused = await run(process.execPath, [...cli, "00000000-0000-4000-8000-000000000000", "--repo", "alice/x", "--json"], { env, timeout: 150_000 }).then(
+      () => null,
+      (error: { stdout: string; code: number }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(JSON.parse(refused!.stdout.trim().split("\n").at(-1)!)).toEqual({ error: "no training job 00000000-0000-4000-8000-000000000000" });
+  }, 180_000);
+});
+
 describe("the token", () => {
   it("is in no job file, log, event, job row or pushed file", async () => {
     const leaks: string[] = [];
@@ -217,7 +240,7 @@ describe("the token", () => {
     const { rows } = await db.pool.query("SELECT id, payload::text, result::text, error, error_detail FROM job WHERE id = ANY($1)", [pushDirs.map((dir) => path.basename(dir))]);
     expect(rows.length).toBe(pushDirs.length);
     for (const row of rows) for (const secret of ALL_TOKENS) if (JSON.stringify(row).includes(secret)) leaks.push(`job ${row.id}`);
-    for (const repo of ["alice/sentiment-spacy", "alice/interrupted"]) for (const [file, content] of hub.files("model", repo)) for (const secret of ALL_TOKENS) if (content.includes(secret)) leaks.push(`${repo}/${file}`);
+    for (const repo of ["alice/sentiment-spacy", "alice/interrupted", "studio-org/from-cli"]) for (const [file, content] of hub.files("model", repo)) for (const secret of ALL_TOKENS) if (content.includes(secret)) leaks.push(`${repo}/${file}`);
     expect(leaks).toEqual([]);
   });
 });
