@@ -6,6 +6,7 @@
  * the panels other features add (JobPanels). Everything comes from the database (useTrainingRun).
  */
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { datasetHref, formatDateTime, formatNumber } from "~/components/format";
@@ -90,7 +91,7 @@ function Status({ run, events }: { run: TrainingRunView; events: RunEvent[] }) {
   const training = run.phase?.startsWith("training") ?? false;
   const rows: [string, React.ReactNode][] = [
     ["State", <JobStateChip key="state" job={run} />],
-    ["Phase", <span key="phase" data-testid="run-phase">{run.phase ?? "—"}</span>],
+    [isLive(run) ? "Phase" : "Last phase", <span key="phase" data-testid="run-phase">{run.phase ?? "—"}</span>],
   ];
   if (run.queuePosition) rows.push(["Place in queue", <span key="q" data-testid="queue-position">{run.queuePosition}</span>]);
   rows.push(
@@ -207,6 +208,11 @@ export function formatMetric(value: number): string {
 function LogTail({ id, live }: { id: string; live: boolean }) {
   const trpc = useTRPC();
   const log = useQuery({ ...trpc.trainingRuns.log.queryOptions({ id, lines: 200 }), refetchInterval: live ? 2000 : false });
+  const box = useRef<HTMLPreElement>(null);
+  // A tail is read from its end: kept scrolled to the newest line.
+  useEffect(() => {
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [log.data]);
   return (
     <Section id="log" title="Log">
       {log.error ? (
@@ -214,7 +220,7 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
       ) : !log.data || log.data.lines.length === 0 ? (
         <p className="text-sm text-slate-500">Nothing logged yet.</p>
       ) : (
-        <pre className="max-h-80 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="run-log">
+        <pre ref={box} className="max-h-80 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="run-log">
           {log.data.truncated && "…\n"}
           {log.data.lines.join("\n")}
         </pre>
