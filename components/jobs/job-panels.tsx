@@ -8,6 +8,10 @@ import { TryTheModel } from "~/components/playground/try-the-model";
 import { PushPanel } from "~/components/hub/push-panel";
 
 export function JobPanels({ run }: { run: TrainingRunView }) {
-  void run;
-  return <div className="space-y-4" data-testid="job-panels">{run.state === "succeeded" && <TryTheModel jobId={run.id} />}{run.state === "succeeded" && <PushPanel jobId={run.id} />}</div>;
+  return (
+    <div className="space-y-4" data-testid="job-panels">
+      {run.state === "succeeded" && <TryTheModel jobId={run.id} />}
+      {run.state === "succeeded" && <PushPanel jobId={run.id} />}
+    </div>
+  );
 }
