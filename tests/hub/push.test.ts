@@ -12,6 +12,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { load as loadYaml } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { createCaller } from "../../server/api/root";
+import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { setHuggingFaceToken } from "../../server/auth/secrets";
 import { connect, type Database } from "../../server/db/client";
 import { hubPushJob, type HubPushPayload, type HubPushResult } from "../../server/jobs/kinds/hub-push";
@@ -231,6 +233,22 @@ describe("studio push", () => {
   }, 180_000);
 });
 
+describe("tRPC hub", () => {
+  it("push queues a push the job page follows through jobs.get; latest finds it again; a job that is no training job is refused", async () => {
+    await token(WRITE);
+    const caller = createCaller({ db, user: IN_PROCESS_ADMIN });
+    const { id } = await caller.hub.push({ trainingJobId: trainingId, repo: "alice/from-trpc" });
+    pushDirs.push(trainingJobDir(id));
+    await waitForJob(db.pool, id, (row) => row.state !== "queued" && row.state !== "running", 120_000);
+    const job = await caller.jobs.get({ id });
+    expect(job).toMatchObject({ state: "succeeded", result: { url: `${hub.url}/alice/from-trpc` } });
+    expect(job.progress).toMatchObject({ unit: "bytes" });
+    await expect(caller.hub.latest({ trainingJobId: trainingId })).resolves.toMatchObject({ endpoint: hub.url, job: { id, state: "succeeded" } });
+    await expect(caller.hub.push({ trainingJobId: id, repo: "alice/x" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: `no training job ${id}` });
+    await expect(caller.hub.push({ trainingJobId: trainingId, repo: "alice/.hidden" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  }, 150_000);
+});
+
 describe("the token", () => {
   it("is in no job file, log, event, job row or pushed file", async () => {
     const leaks: string[] = [];
@@ -240,7 +258,7 @@ describe("the token", () => {
     const { rows } = await db.pool.query("SELECT id, payload::text, result::text, error, error_detail FROM job WHERE id = ANY($1)", [pushDirs.map((dir) => path.basename(dir))]);
     expect(rows.length).toBe(pushDirs.length);
     for (const row of rows) for (const secret of ALL_TOKENS) if (JSON.stringify(row).includes(secret)) leaks.push(`job ${row.id}`);
-    for (const repo of ["alice/sentiment-spacy", "alice/interrupted", "studio-org/from-cli"]) for (const [file, content] of hub.files("model", repo)) for (const secret of ALL_TOKENS) if (content.includes(secret)) leaks.push(`${repo}/${file}`);
+    for (const repo of ["alice/sentiment-spacy", "alice/interrupted", "studio-org/from-cli", "alice/from-trpc"]) for (const [file, content] of hub.files("model", repo)) for (const secret of ALL_TOKENS) if (content.includes(secret)) leaks.push(`${repo}/${file}`);
     expect(leaks).toEqual([]);
   });
 });
