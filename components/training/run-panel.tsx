@@ -139,7 +139,8 @@ function RunForm({ configName, dataset, task, framework, split, crossEncoder, in
   const blocking = !ready || !!refusal || !!answer?.taskError || (answer?.checks ?? []).some((c) => c.severity === "error");
 
   if (form.error) return <ErrorMessage title="No config form" message={form.error.message} />;
-  if (!form.data) return <p className="text-xs text-slate-500">Loading the {configName} config…</p>;
+  // The model's default choice depends on the models there are: wait for them.
+  if (!form.data || (!models.data && !models.error)) return <p className="text-xs text-slate-500">Loading the {configName} config…</p>;
   const modelError = refusal?.field === "model" ? refusal.reason : chosenSource === "minilm" && !minilm && models.data && "missing" in models.data.minilm ? models.data.minilm.missing : null;
   const otherRefusal = refusal && !refusal.field.startsWith("config.") && refusal.field !== "model" ? refusal : null;
 
