@@ -1,6 +1,6 @@
 /**
- * OpenAI-compatible fine-tuning: the providers a member may choose (names only), a chat JSONL
- * file checked by the provider's rules, start a fine-tuning job (checked as `studio finetune`
+ * OpenAI-compatible fine-tuning: the providers a member may choose (names only), the rows a start
+ * would upload checked by the provider's rules, start a fine-tuning job (checked as `studio finetune`
  * checks it), follow one (its events since a cursor), and chat with its fine-tuned model. The
  * studio's own cancel (jobs.cancel) cancels the provider's job. No answer holds an API key.
  */
@@ -12,12 +12,9 @@ import { queueFor } from "../../jobs/server-queue";
 import { getJob } from "../../jobs/store";
 import { chatRequestSchema, chatWithFineTunedModel, ChatJobError, checkFineTuneRows, validateFineTuneRequest, type FineTuneRequest } from "../../openai/requests";
 import { listProviderNames } from "../../openai/provider";
-import { exampleTokenLimit, validateChatLines } from "../../openai/validate";
 import { listJobEvents } from "../../training-runs/job-events";
 import { TrainingRequestError } from "../../training-runs/validate";
 
-/** The largest file the check reads from a request (the job checks the whole prepared file). */
-const MAX_CHECKED_CHARS = 5 * 1024 * 1024;
 const MAX_REQUEST_CHARS = 512 * 1024;
 
 /** Only bounded here: validateFineTuneRequest parses it, so that a refusal reads `<field>: <reason>`. */
@@ -28,11 +25,6 @@ const boundedStart = z
 export const openaiRouter = router({
   /** The providers in the settings, by name (an admin manages them on the Secrets page). */
   providers: viewerProcedure.query(({ ctx }) => listProviderNames(ctx.db.pool)),
-
-  /** A chat JSONL file checked as the job checks its prepared file: every error with its line. */
-  checkFile: viewerProcedure
-    .input(z.object({ jsonl: z.string().max(MAX_CHECKED_CHARS), model: z.string().max(200).optional(), maxTokensPerExample: z.number().int().positive().optional() }))
-    .query(({ input }) => validateChatLines(input.jsonl.split("\n"), { tokenLimit: input.maxTokensPerExample ?? (input.model ? exampleTokenLimit(input.model) : null) })),
 
   /** The rows a start would upload, checked by the provider's rules (each error with its line); a refused request answers `{error}`. */
   check: viewerProcedure.input(boundedStart).query(async ({ ctx, input }) => {
