@@ -94,3 +94,19 @@ test("build a text-classification task, open the config form, change the epochs,
   await expect(setting(page, "max_steps")).toHaveValue("2");
   await expect(setting(page, "num_epochs")).toHaveValue("2");
 });
+
+test("a viewer sees the config form and its checks, with Start disabled", async ({ page, browser }) => {
+  const email = `form-viewer-${Date.now()}@studio.test`;
+  const password = "form-viewer-password";
+  const created = await page.request.post("/api/trpc/users.create", { data: { email, name: "Form Viewer", password, role: "viewer" } });
+  expect(created.ok(), await created.text()).toBe(true);
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const viewer = await context.newPage();
+  const signedIn = await viewer.request.post("/api/auth/sign-in/email", { data: { email, password } });
+  expect(signedIn.ok(), await signedIn.text()).toBe(true);
+  await viewer.goto(`/datasets/${DATASET}/train`);
+  await expect(train(viewer).getByText(/^Config/)).toBeVisible();
+  await expect(train(viewer).getByRole("button", { name: "Start training" })).toBeDisabled();
+  await expect(train(viewer).getByText("Viewers cannot start training.")).toBeVisible();
+  await context.close();
+});
