@@ -36,13 +36,14 @@ export interface JobRow {
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
-// Timestamps as ISO strings: what tRPC sends and the CLI prints.
-const COLUMNS = `id, kind, state, phase, progress, payload, result, error, error_detail AS "errorDetail", dataset_id AS "datasetId",
+// Timestamps as ISO strings: what tRPC sends and the CLI prints. The list leaves out the large ones.
+const LIST_COLUMNS = `id, kind, state, phase, progress, error, dataset_id AS "datasetId",
   (SELECT name FROM dataset WHERE dataset.id = job.dataset_id) AS "datasetName", attempts,
   max_attempts AS "maxAttempts", worker_id AS "workerId", cancel_requested AS "cancelRequested",
   to_json(heartbeat_at) #>> '{}' AS "heartbeatAt", to_json(created_at) #>> '{}' AS "createdAt",
   to_json(started_at) #>> '{}' AS "startedAt", to_json(finished_at) #>> '{}' AS "finishedAt",
   to_json(updated_at) #>> '{}' AS "updatedAt"`;
+const COLUMNS = `${LIST_COLUMNS}, payload, result, error_detail AS "errorDetail"`;
 
 export async function insertJob(db: Queryable, job: { kind: string; payload: unknown; datasetId: number | null; maxAttempts: number }): Promise<JobRow> {
   const { rows } = await db.query<JobRow>(
@@ -67,6 +68,33 @@ export interface JobListQuery {
 
 /** Newest first. */
 export async function listJobs(db: Queryable, query: JobListQuery = {}): Promise<JobRow[]> {
+  return selectJobs<JobRow>(db, COLUMNS, query);
+}
+
+/** What the jobs list shows of a training job, read out of its payload and result in SQL. */
+export interface TrainingListFields {
+  task: string;
+  framework: string;
+  model: string;
+  /** The test split's metrics once it succeeded. */
+  metrics: Record<string, number> | null;
+}
+
+export type JobListRow = Omit<JobRow, "payload" | "result" | "errorDetail"> & { training: TrainingListFields | null };
+
+/**
+ * Newest first, without payload and result (a training job's result holds its whole pins, a page
+ * of 200 of them cost the list most of its time): a training job's task, framework, model and
+ * metrics instead.
+ */
+export async function listJobSummaries(db: Queryable, query: JobListQuery = {}): Promise<JobListRow[]> {
+  const columns = `${LIST_COLUMNS},
+    CASE WHEN kind = 'training' THEN json_build_object('task', payload -> 'task' ->> 'task', 'framework', payload ->> 'framework',
+      'model', payload ->> 'model', 'metrics', result -> 'metrics') END AS training`;
+  return selectJobs<JobListRow>(db, columns, query);
+}
+
+async function selectJobs<Row extends pg.QueryResultRow>(db: Queryable, columns: string, query: JobListQuery): Promise<Row[]> {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -77,8 +105,8 @@ export async function listJobs(db: Queryable, query: JobListQuery = {}): Promise
   if (query.state) add("state = ?", query.state);
   if (query.datasetId !== undefined) add("dataset_id = ?", query.datasetId);
   values.push(query.limit ?? 200);
-  const { rows } = await db.query<JobRow>(
-    `SELECT ${COLUMNS} FROM job ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT $${values.length}`,
+  const { rows } = await db.query<Row>(
+    `SELECT ${columns} FROM job ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id LIMIT $${values.length}`,
     values,
   );
   return rows;
