@@ -63,6 +63,8 @@ const envSchema = z.object({
   STUDIO_PYTHON: z.string().min(1).optional(),
   /** The Hugging Face Hub that pushes go to (a private Hub, or the tests' stand-in). */
   HF_ENDPOINT: z.url().default("https://huggingface.co"),
+  /** Pushes upload large files through the LFS batch API instead of Xet (a Hub that does not serve Xet, such as the tests' stand-in). */
+  HF_HUB_DISABLE_XET: z.stringbool().default(false),
   /** A warm predict process (one model loaded) is stopped this long after its last prediction. */
   STUDIO_PREDICT_IDLE_SECONDS: z.coerce.number().positive().default(300),
   /** Live previews one person may have running at once (server/services/limits.ts). */

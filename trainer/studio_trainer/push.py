@@ -153,6 +153,10 @@ def _is_transient(error: BaseException) -> bool:
     for cause in _chain(error):
         if isinstance(cause, (httpx2.TransportError, ConnectionError, TimeoutError)):
             return True
+        # After a connection error the client resets its shared HTTP session; the other upload
+        # threads' requests then fail with this instead of the network error itself.
+        if isinstance(cause, RuntimeError) and "client has been closed" in str(cause):
+            return True
         if _status(cause) in TRANSIENT_STATUS:
             return True
     return False

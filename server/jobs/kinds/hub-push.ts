@@ -19,6 +19,7 @@ import { env } from "../../env";
 import { readHuggingFaceToken } from "../../hub/token";
 import { hubDatasetCard, hubModelCard, hubRepoId, hubRepoUrl, spacyPackageName } from "../../hub/cards";
 import { ensureTrainingEnvironment } from "../../training-env";
+import { inheritedEnvironment } from "../../training-runs/runner-environment";
 import { defaultTrainerDir } from "../../training-env/requirements";
 import { getJob } from "../store";
 import { defineJobKind, JobFailure } from "../kind";
@@ -122,17 +123,18 @@ export async function runPush(
   python: string,
   run: { specFile: string; dir: string; token: string; signal: AbortSignal; progress: (p: { done: number; total: number; unit: string }) => void; phase: (phase: string) => Promise<void> },
 ): Promise<Extract<PushEvent, { event: "done" }>> {
-  const { HF_TOKEN: _inherited, ...inherited } = process.env;
   const child = spawn(python, ["-m", "studio_trainer.push", "--job", run.specFile], {
     cwd: run.dir,
+    // The allow-list (no studio secret, database URL or credential-named variable), then the one token.
     env: {
-      ...inherited,
+      ...inheritedEnvironment(),
       PYTHONPATH: defaultTrainerDir(),
       PYTHONUNBUFFERED: "1",
       HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
       HF_HUB_DISABLE_TELEMETRY: "1",
       HF_HUB_OFFLINE: "0",
       HF_ENDPOINT: env.HF_ENDPOINT,
+      ...(env.HF_HUB_DISABLE_XET ? { HF_HUB_DISABLE_XET: "1" } : {}),
       HF_TOKEN: run.token,
     },
     stdio: ["ignore", "pipe", "pipe"],
