@@ -26,28 +26,39 @@ function ensureChromium(): void {
   }
 }
 
-function run(label: string, bin: string, args: string[]): number {
+function run(label: string, bin: string, args: string[], extraEnv: Record<string, string> = {}): number {
   console.log(`\n=== ${label} ===`);
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", bin), ...args], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", bin), ...args], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv } });
   return result.status ?? 1;
 }
 
 /**
- * trainer/'s pytest suite, in the training environment built the studio's way (the first run builds
- * it in .studio-test/python, ~2 min and 2 GB; later runs reuse it; STUDIO_PYTHON names one instead).
+ * The training environment every stage trains in, built the studio's way in .studio-test/python
+ * (the first run: ~2 min and 2 GB; later runs reuse it; STUDIO_PYTHON names one instead). Built
+ * once, before the first stage that trains, so that no stage pays for it inside a test's timeout.
  */
+let testEnvironment: Promise<TrainingEnvironment | null> | undefined;
+function trainingEnvironment(): Promise<TrainingEnvironment | null> {
+  testEnvironment ??= (async () => {
+    console.log("\n=== the training environment (.studio-test/python) ===");
+    const bar = environmentProgressBar();
+    try {
+      return await ensureTrainingEnvironment({ home: path.join(root, ".studio-test"), onProgress: (p) => bar.update(p) });
+    } catch (error) {
+      console.error(`Could not prepare the training environment: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    } finally {
+      bar.done();
+    }
+  })();
+  return testEnvironment;
+}
+
+/** trainer/'s pytest suite, in the training environment. */
 async function trainerTests(args: string[]): Promise<number> {
+  const environment = await trainingEnvironment();
+  if (!environment) return 1;
   console.log("\n=== training worker tests (pytest) ===");
-  const bar = environmentProgressBar();
-  let environment: TrainingEnvironment;
-  try {
-    environment = await ensureTrainingEnvironment({ home: path.join(root, ".studio-test"), onProgress: (p) => bar.update(p) });
-  } catch (error) {
-    console.error(`Could not prepare the training environment: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  } finally {
-    bar.done();
-  }
   console.log(`${environment.python} -m pytest (in trainer/, STUDIO_PPO_OVERLAY=${environment.ppoOverlay})`);
   const result = spawnSync(environment.python, ["-m", "pytest", ...args], {
     cwd: path.join(root, "trainer"),
@@ -58,11 +69,18 @@ async function trainerTests(args: string[]): Promise<number> {
   return result.status ?? 1;
 }
 
+/** The browser tests: the studio they start trains in the test environment instead of building its own. */
+async function browserTests(args: string[]): Promise<number> {
+  const environment = await trainingEnvironment();
+  if (!environment) return 1;
+  return run("browser tests (Playwright, Chromium)", "@playwright/test/cli.js", ["test", ...args], { STUDIO_PYTHON: process.env.STUDIO_PYTHON ?? environment.python });
+}
+
 /** `npm test` runs every stage; `npm test -- STAGE [ARGS…]` one, with its own arguments (test files, say). */
 async function main(): Promise<void> {
   const stages: Record<string, (args: string[]) => number | Promise<number>> = {
-    vitest: (args) => run("unit and integration tests (vitest)", "vitest/vitest.mjs", ["run", ...args]),
-    playwright: (args) => run("browser tests (Playwright, Chromium)", "@playwright/test/cli.js", ["test", ...args]),
+    vitest: async (args) => ((await trainingEnvironment()) ? run("unit and integration tests (vitest)", "vitest/vitest.mjs", ["run", ...args]) : 1),
+    playwright: browserTests,
     pytest: trainerTests,
   };
   const [only, ...args] = process.argv.slice(2);
