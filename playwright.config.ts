@@ -7,6 +7,11 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { ADMIN_PASSWORD, adminStorageState } from "./e2e/helpers/admin";
 
+// Pushes go to the Hub stand-in that e2e/hub-push.spec.ts starts on this port (through LFS: it has no
+// Xet). Set here, before the studio under test and the test workers read the environment.
+process.env.HF_ENDPOINT ??= "http://127.0.0.1:39571";
+process.env.HF_HUB_DISABLE_XET ??= "1";
+
 // E2E_PORT: lets two runs (two people in one checkout) use different ports.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // Computed once in the runner and inherited by workers (they load this file again).
