@@ -24,6 +24,7 @@ import { previewDataset } from "../services/preview";
 import { frameworksFor, parseTrainingTask, type Framework, type TrainingTask } from "../training";
 import { TaskParseError } from "../training/tasks/schema";
 import { configNameFor, configSchemaFor, UnsupportedRunnerError } from "./configs";
+import { shippedMiniLm } from "./preflight-models";
 
 /** The prepare options a training request takes (the framework is the request's own, rows are JSON lines). */
 export const trainingOptionsSchema = prepareOptionsSchema.omit({ framework: true, format: true });
@@ -172,10 +173,19 @@ async function checkModel(model: string, framework: string, pathsFrom: "browser"
   return model;
 }
 
-/** The roots a browser's path may lie under: the allowed roots, and STUDIO_ARTIFACTS (earlier jobs' models, shared by remote workers). */
+/**
+ * The roots a browser's path may lie under: the allowed roots, STUDIO_ARTIFACTS (earlier jobs' models,
+ * shared by remote workers), and the MiniLM the training environment ships, which the config form
+ * offers wherever STUDIO_PYTHON puts that environment.
+ */
 async function browserRoots(): Promise<string[]> {
   const artifacts = env.STUDIO_ARTIFACTS;
-  return [...(await allowedRoots()), ...(artifacts ? [await fs.promises.realpath(artifacts).catch(() => artifacts)] : [])];
+  const miniLm = shippedMiniLm();
+  return [
+    ...(await allowedRoots()),
+    ...(artifacts ? [await fs.promises.realpath(artifacts).catch(() => artifacts)] : []),
+    ...("path" in miniLm ? [miniLm.path] : []),
+  ];
 }
 
 /** The real path of a browser's path under browserRoots(), or a refusal naming `field` (the same for missing and outside). */

