@@ -21,8 +21,7 @@ import { env } from "../env";
 import type { TrainingResult, trainingPayloadSchema } from "../jobs/kinds/training";
 import { getJob } from "../jobs/store";
 import { ensureTrainingEnvironment } from "../training-env";
-import { defaultTrainerDir } from "../training-env/requirements";
-import { inheritedEnvironment } from "./runner-environment";
+import { pythonChildEnvironment } from "./runner-environment";
 import { scrubPaths } from "./model-card";
 
 export const PREDICT_LIMITS = {
@@ -191,19 +190,13 @@ class WarmPredictor {
   constructor(python: string, readonly spec: PredictorSpec, loadTimeoutMs: number) {
     this.child = spawn(python, ["-m", "studio_trainer", "predict", "--model-dir", spec.modelDir, "--framework", spec.framework, "--task", spec.task], {
       cwd: spec.modelDir,
-      env: {
-        // No secrets: the model is local and the process offline.
-        ...inheritedEnvironment(),
-        PYTHONPATH: defaultTrainerDir(),
-        PYTHONUNBUFFERED: "1",
-        HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
-        // The model is a local folder (a PEFT adapter's base was cached when it trained): no network.
+      // No secrets: the model is a local folder (a PEFT adapter's base was cached when it trained), so no network either.
+      env: pythonChildEnvironment({
         HF_HUB_OFFLINE: "1",
-        HF_HUB_DISABLE_TELEMETRY: "1",
         TRL_EXPERIMENTAL_SILENCE: "1",
         TOKENIZERS_PARALLELISM: "false",
         OMP_NUM_THREADS: process.env.OMP_NUM_THREADS || String(PREDICT_THREADS),
-      },
+      }),
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.child.stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-4000)));

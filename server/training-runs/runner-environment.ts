@@ -8,6 +8,10 @@
  * network's proxies and certificates, and device and thread settings; its secrets come only from
  * the studio's secret store (runnerEnvironment), passed by the caller.
  */
+import path from "node:path";
+import { env } from "../env";
+import { defaultTrainerDir } from "../training-env/requirements";
+
 const INHERITED: ReadonlySet<string> = new Set([
   "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "LD_LIBRARY_PATH",
   "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
@@ -28,4 +32,20 @@ export function inheritedEnvironment(from: NodeJS.ProcessEnv = process.env): Nod
     if (INHERITED.has(name) || INHERITED_PREFIXES.some((prefix) => name.startsWith(prefix))) environment[name] = value;
   }
   return environment as NodeJS.ProcessEnv;
+}
+
+/**
+ * What every studio_trainer process gets (the training worker, a predict process, a push): the
+ * allow-list above, the package on the path, the Hub cache in the studio home, unbuffered output and
+ * no telemetry. `extra` adds the process's own settings (and a caller's secrets).
+ */
+export function pythonChildEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...inheritedEnvironment(),
+    PYTHONPATH: defaultTrainerDir(),
+    PYTHONUNBUFFERED: "1",
+    HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
+    HF_HUB_DISABLE_TELEMETRY: "1",
+    ...extra,
+  };
 }

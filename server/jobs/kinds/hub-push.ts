@@ -10,7 +10,6 @@
  * missing). A push that failed on its own (a refused token, a foreign owner, a refused name, the network
  * gone after the client's own retries) is a person's to fix: they push again.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -19,8 +18,8 @@ import { env } from "../../env";
 import { readHuggingFaceToken } from "../../hub/token";
 import { hubDatasetCard, hubModelCard, hubRepoId, hubRepoUrl, spacyPackageName } from "../../hub/cards";
 import { ensureTrainingEnvironment } from "../../training-env";
-import { inheritedEnvironment } from "../../training-runs/runner-environment";
-import { defaultTrainerDir } from "../../training-env/requirements";
+import { pythonChildEnvironment } from "../../training-runs/runner-environment";
+import { spawnJobChild } from "../job-child";
 import { getJob } from "../store";
 import { defineJobKind, JobFailure } from "../kind";
 import { trainingJobDir, type TrainingResult } from "./training";
@@ -123,37 +122,18 @@ export async function runPush(
   python: string,
   run: { specFile: string; dir: string; token: string; signal: AbortSignal; progress: (p: { done: number; total: number; unit: string }) => void; phase: (phase: string) => Promise<void> },
 ): Promise<Extract<PushEvent, { event: "done" }>> {
-  const child = spawn(python, ["-m", "studio_trainer.push", "--job", run.specFile], {
-    cwd: run.dir,
-    // The allow-list (no studio secret, database URL or credential-named variable), then the one token.
-    env: {
-      ...inheritedEnvironment(),
-      PYTHONPATH: defaultTrainerDir(),
-      PYTHONUNBUFFERED: "1",
-      HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
-      HF_HUB_DISABLE_TELEMETRY: "1",
+  // The allow-list (no studio secret, database URL or credential-named variable), then the one token.
+  const { child, log, events, exited, close } = spawnJobChild(python, ["-m", "studio_trainer.push", "--job", run.specFile], {
+    dir: run.dir,
+    env: pythonChildEnvironment({
       HF_HUB_OFFLINE: "0",
       HF_ENDPOINT: env.HF_ENDPOINT,
       ...(env.HF_HUB_DISABLE_XET ? { HF_HUB_DISABLE_XET: "1" } : {}),
       HF_TOKEN: run.token,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    }),
+    signal: run.signal,
+    killAfterMs: KILL_AFTER_MS,
   });
-  const log = fs.createWriteStream(path.join(run.dir, "log.txt"), { flags: "a" });
-  const events = fs.createWriteStream(path.join(run.dir, "events.jsonl"), { flags: "a" });
-  child.stderr.pipe(log);
-  let killTimer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    child.kill("SIGTERM");
-    killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
-  };
-  if (run.signal.aborted) stop();
-  else run.signal.addEventListener("abort", stop, { once: true });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : null)));
-  });
-  exited.catch(() => {});
 
   let done: Extract<PushEvent, { event: "done" }> | undefined;
   let failure: Extract<PushEvent, { event: "error" }> | undefined;
@@ -178,8 +158,6 @@ export async function runPush(
     if (code !== 0 || !done) throw new Error(`the push exited with status ${code} without finishing (see log.txt)`);
     return done;
   } finally {
-    clearTimeout(killTimer);
-    run.signal.removeEventListener("abort", stop);
-    await Promise.all([new Promise((resolve) => log.end(resolve)), new Promise((resolve) => events.end(resolve))]);
+    await close();
   }
 }

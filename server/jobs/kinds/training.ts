@@ -11,7 +11,6 @@
  * twice: the rows stay identical). A run that fails on its own is not retried: it is a person's to
  * look at, and `studio resume` gives it one more run.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -23,14 +22,14 @@ import { prepareOptions, prepareOptionsSchema } from "../../services/prepare-opt
 import { writePrepared } from "../../services/rows-out";
 import { trainingTaskSchema } from "../../training/tasks/schema";
 import { ensureTrainingEnvironment } from "../../training-env";
-import { defaultTrainerDir } from "../../training-env/requirements";
 import { readEvents, type TrainerEvent } from "../../training-runs/events";
 import { openJobEventRecorder } from "../../training-runs/job-events";
 import { writeModelCard } from "../../training-runs/model-card";
 import type { TrainingPins } from "../../training-runs/pins";
 import { buildPins, readDatasetContent, readPins, writePins } from "../../training-runs/pins-build";
 import { TRAINER_FRAMEWORKS } from "../../training-runs/configs";
-import { inheritedEnvironment } from "../../training-runs/runner-environment";
+import { pythonChildEnvironment } from "../../training-runs/runner-environment";
+import { spawnJobChild } from "../job-child";
 import { runnerEnvironment } from "../../auth/secrets";
 import { defineJobKind, JobFailure } from "../kind";
 
@@ -126,7 +125,11 @@ export const trainingJob = defineJobKind({
 
     await phase("training");
     // Opened only now, for this run's child: the values never touch a file or the job's row.
-    const secrets = await runnerEnvironment(db.pool);
+    const unreadable: string[] = [];
+    const secrets = await runnerEnvironment(db.pool, undefined, (name) => unreadable.push(name));
+    for (const name of unreadable) {
+      await fs.promises.appendFile(path.join(dir, "log.txt"), `[studio] the stored secret "${name}" does not open with this studio's key (STUDIO_SECRET_KEY or STUDIO_HOME/secret.key changed): the run goes on without it; set it again on the Secrets page\n`);
+    }
     const recorder = await openJobEventRecorder(db.pool, id);
     let done: DoneEvent;
     try {
@@ -219,40 +222,18 @@ async function runTrainer(
   run: { jobFile: string; dir: string; model: string; secrets: Record<string, string>; signal: AbortSignal; onEvent: (event: TrainerEvent) => void },
 ): Promise<DoneEvent> {
   const localModel = fs.statSync(run.model, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  const child = spawn(environment.python, ["-m", "studio_trainer", "--job", run.jobFile], {
-    cwd: run.dir,
-    env: {
-      ...inheritedEnvironment(),
+  const { child, log, events, exited, close } = spawnJobChild(environment.python, ["-m", "studio_trainer", "--job", run.jobFile], {
+    dir: run.dir,
+    env: pythonChildEnvironment({
       ...run.secrets,
-      PYTHONPATH: defaultTrainerDir(),
-      PYTHONUNBUFFERED: "1",
-      HF_HOME: path.join(env.STUDIO_HOME, "huggingface"),
-      HF_HUB_DISABLE_TELEMETRY: "1",
       TRL_EXPERIMENTAL_SILENCE: "1",
       TOKENIZERS_PARALLELISM: "false",
       STUDIO_PPO_OVERLAY: environment.ppoOverlay,
       ...(localModel || run.model.startsWith("blank:") ? { HF_HUB_OFFLINE: "1" } : {}),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    }),
+    signal: run.signal,
+    killAfterMs: KILL_AFTER_MS,
   });
-  // Appended: each run (a resumed one too) adds to the job's log and events.
-  const log = fs.createWriteStream(path.join(run.dir, "log.txt"), { flags: "a" });
-  const events = fs.createWriteStream(path.join(run.dir, "events.jsonl"), { flags: "a" });
-  child.stderr.pipe(log);
-
-  let killTimer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    child.kill("SIGTERM");
-    killTimer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
-  };
-  if (run.signal.aborted) stop();
-  else run.signal.addEventListener("abort", stop, { once: true });
-
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : null)));
-  });
-  exited.catch(() => {}); // awaited below, after the events; a spawn failure rejects it first
   let done: DoneEvent | undefined;
   let failure: { message: string; traceback: string | null } | undefined;
   try {
@@ -271,8 +252,6 @@ async function runTrainer(
     if (code !== 0 || !done) throw new Error(`the training worker exited with status ${code} without finishing (see log.txt)`);
     return done;
   } finally {
-    clearTimeout(killTimer);
-    run.signal.removeEventListener("abort", stop);
-    await Promise.all([new Promise((resolve) => log.end(resolve)), new Promise((resolve) => events.end(resolve))]);
+    await close();
   }
 }
