@@ -90,11 +90,20 @@ export async function listSecrets(pool: pg.Pool): Promise<SecretSummary[]> {
  * The secrets as a runner's environment: HF_TOKEN, and per provider NAME
  * STUDIO_PROVIDER_<NAME>_BASE_URL and STUDIO_PROVIDER_<NAME>_API_KEY. For spawning a child only.
  */
-export async function runnerEnvironment(pool: pg.Pool, key = secretKey()): Promise<Record<string, string>> {
+export async function runnerEnvironment(pool: pg.Pool, key = secretKey(), onUnreadable?: (name: string) => void): Promise<Record<string, string>> {
   const { rows } = await pool.query<{ name: string; kind: string; base_url: string | null; sealed: Buffer }>("SELECT name, kind, base_url, sealed FROM studio_secret");
   const environment: Record<string, string> = {};
   for (const row of rows) {
-    const value = open(key, row.name, row.sealed);
+    let value: string;
+    try {
+      value = open(key, row.name, row.sealed);
+    } catch (error) {
+      // Sealed under another key (STUDIO_SECRET_KEY or secret.key changed): a run that needs no
+      // secret still runs, and the caller says which one is missing.
+      if (!onUnreadable) throw error;
+      onUnreadable(row.name);
+      continue;
+    }
     if (row.kind === "hf_token") environment.HF_TOKEN = value;
     else {
       const variable = `STUDIO_PROVIDER_${row.name.slice(PROVIDER_PREFIX.length).toUpperCase()}`;

@@ -14,6 +14,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { sharedSecretKey, takeTurnsWithTheSecretsTable } from "./secrets-table-lock";
 import { removeSecret, setHuggingFaceToken, setProvider } from "../../server/auth/secrets";
 import { trainingJobDir, type TrainingResult } from "../../server/jobs/kinds/training";
 import { JobWorker } from "../../server/jobs/worker";
@@ -27,7 +28,7 @@ import { LEAK_RUNS, type LeakRunContext } from "./secret-leak-runs";
 const HF_TOKEN = `hf_${crypto.randomBytes(18).toString("base64url")}`;
 const PROVIDER = { name: "leaktest", baseUrl: "http://127.0.0.1:9/v1", apiKey: `sk-leak-${crypto.randomBytes(18).toString("base64url")}` };
 /** The studio's own secrets, set in the studio's environment: the child must not inherit them. */
-const STUDIO_KEY = `studio-key-${crypto.randomBytes(12).toString("hex")}`;
+const STUDIO_KEY = sharedSecretKey();
 const ADMIN_PASSWORD = `admin-pw-${crypto.randomBytes(12).toString("hex")}`;
 
 const PREFERENCE_PAIRS = `function formatting_func(sample) {
@@ -116,10 +117,11 @@ function* filesUnder(dir: string): Generator<[string, Buffer]> {
   }
 }
 
+takeTurnsWithTheSecretsTable();
+
 beforeAll(async () => {
   studio = await openStudio();
   vi.stubEnv("DATABASE_URL", inject("databaseUrl")); // the tRPC handler's own connection (serverDatabase)
-  vi.stubEnv("STUDIO_SECRET_KEY", STUDIO_KEY);
   vi.stubEnv("STUDIO_ADMIN_PASSWORD", ADMIN_PASSWORD);
   admin = await createPerson(studio.db, "admin");
 }, 300_000);

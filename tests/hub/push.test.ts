@@ -12,6 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { load as loadYaml } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { takeTurnsWithTheSecretsTable } from "../auth/secrets-table-lock";
 import { createCaller } from "../../server/api/root";
 import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { setHuggingFaceToken } from "../../server/auth/secrets";
@@ -47,9 +48,10 @@ async function push(payload: Omit<HubPushPayload, "trainingJobId">, timeoutMs = 
 
 const token = (value: string) => setHuggingFaceToken(db.pool, value);
 
+takeTurnsWithTheSecretsTable();
+
 beforeAll(async () => {
   vi.stubEnv("STUDIO_HOME", TEST_HOME);
-  vi.stubEnv("STUDIO_SECRET_KEY", "hub-push-tests-key-0123456789abcdef0123");
   vi.stubEnv("HF_HUB_DISABLE_XET", "1");
   hub = await startHubStandIn({ tokens: TOKENS, refuseName: (name) => (name === "reserved" ? `"${name}" is a reserved name` : null) });
   vi.stubEnv("HF_ENDPOINT", hub.url);

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { takeTurnsWithTheSecretsTable } from "../auth/secrets-table-lock";
 import { createCaller } from "../../server/api/root";
 import { setProvider } from "../../server/auth/secrets";
 import { connect, type Database } from "../../server/db/client";
@@ -57,10 +58,11 @@ async function start(overrides: Record<string, unknown> = {}): Promise<string> {
   return id;
 }
 
+takeTurnsWithTheSecretsTable();
+
 beforeAll(async () => {
   home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "openai-fine-tune-")));
   vi.stubEnv("STUDIO_HOME", home);
-  vi.stubEnv("STUDIO_SECRET_KEY", "openai-test-secret-key-of-at-least-32-characters");
   db = connect(inject("databaseUrl"));
   dataset = `support-chat-openai-${Date.now()}`;
   await importFromPath(db.bulk, path.resolve("samples/support-chat"), { name: dataset });
