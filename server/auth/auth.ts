@@ -41,7 +41,14 @@ export function createStudioAuth(pool: pg.Pool, secret: string) {
     appName: "Feedback Studio",
     secret,
     // The base URL is the request's own origin (the Host header proxy.ts allowed): better-auth
-    // then trusts POSTs from that origin only.
+    // then trusts POSTs from that origin only. Whichever name the studio is opened by first
+    // (localhost, 127.0.0.1, a STUDIO_ALLOWED_HOSTS name) would otherwise become the only one
+    // trusted, so each request's own origin is: proxy.ts has already refused foreign Hosts and
+    // cross-site Origins.
+    trustedOrigins: (request?: Request) => {
+      const host = request?.headers.get("host");
+      return host ? [`http://${host}`, `https://${host}`] : [];
+    },
     database: pool,
     telemetry: { enabled: false },
     // Tokens are managed through tRPC (server/api/routers/api-tokens.ts: roles, one way to do it).

@@ -19,10 +19,10 @@ beforeAll(() => {
 });
 afterAll(() => db.close());
 
-function post(path: string, body: unknown, cookie?: string): Promise<Response> {
-  const headers: Record<string, string> = { "content-type": "application/json", origin: ORIGIN, host: "localhost:3000" };
+function post(path: string, body: unknown, cookie?: string, origin = ORIGIN): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json", origin, host: new URL(origin).host };
   if (cookie) headers.cookie = cookie;
-  return authFor(db).handler(new Request(`${ORIGIN}/api/auth${path}`, { method: "POST", headers, body: JSON.stringify(body) }));
+  return authFor(db).handler(new Request(`${origin}/api/auth${path}`, { method: "POST", headers, body: JSON.stringify(body) }));
 }
 
 const userOf = (cookie: string) => requestUser(authFor(db), new Headers({ cookie }));
@@ -36,6 +36,15 @@ describe("sign-in", () => {
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(await userOf(cookieFrom(response))).toMatchObject({ id: member.id, email: member.email, role: "member" });
+  });
+
+  it("signs in by whichever name the studio is opened by (localhost, 127.0.0.1), not only the first one used", async () => {
+    const member = await createPerson(db, "member");
+    for (const origin of [ORIGIN, "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+      // With a cookie in the request (a browser that holds any), better-auth checks the Origin.
+      const response = await post("/sign-in/email", { email: member.email, password: member.password }, "theme=light", origin);
+      expect(response.status, origin).toBe(200);
+    }
   });
 
   it("refuses a wrong password and an unknown person alike, and stores no password in clear", async () => {
