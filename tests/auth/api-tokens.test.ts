@@ -3,7 +3,7 @@
  * `Authorization: Bearer` on tRPC and the HTTP routes with the owner's role, revoked at once.
  * Also: the auth tables of the migrations are exactly those better-auth and its plugins expect.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { getMigrations } from "better-auth/db/migration";
 import { connect, type Database } from "../../server/db/client";
 import { authFor } from "../../server/auth/auth";
@@ -15,17 +15,14 @@ import * as exportRoute from "../../app/api/export/route";
 
 let db: Database;
 let member: TestPerson;
-let previousUrl: string | undefined;
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = inject("databaseUrl"); // the routes' own connection (serverDatabase)
+  vi.stubEnv("DATABASE_URL", inject("databaseUrl")); // the routes' own connection (serverDatabase)
   member = await createPerson(db, "member");
 });
 afterAll(async () => {
-  if (previousUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previousUrl;
+  vi.unstubAllEnvs();
   await db.close();
 });
 

@@ -3,7 +3,7 @@
  * before tRPC, the routes and better-auth); the same request from the studio's own pages passes
  * and is carried out. Programs that send neither Origin nor Sec-Fetch-Site (the CLI, curl) pass.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { connect, type Database } from "../../server/db/client";
 import { proxy } from "../../proxy";
@@ -12,17 +12,14 @@ import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 
 let db: Database;
 let member: TestPerson;
-let previousUrl: string | undefined;
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = inject("databaseUrl");
+  vi.stubEnv("DATABASE_URL", inject("databaseUrl"));
   member = await createPerson(db, "member");
 });
 afterAll(async () => {
-  if (previousUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previousUrl;
+  vi.unstubAllEnvs();
   await db.close();
 });
 

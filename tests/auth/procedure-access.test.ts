@@ -9,7 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { appRouter } from "../../server/api/root";
 import { createPerson, type TestPerson } from "./sessions";
@@ -27,18 +27,15 @@ const ORIGIN = "http://localhost:3000";
 let db: Database;
 let viewer: TestPerson;
 let member: TestPerson;
-let previousUrl: string | undefined;
 
 beforeAll(async () => {
   db = connect(inject("databaseUrl"));
-  previousUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = inject("databaseUrl"); // the routes' own connection (serverDatabase)
+  vi.stubEnv("DATABASE_URL", inject("databaseUrl")); // the routes' own connection (serverDatabase)
   viewer = await createPerson(db, "viewer");
   member = await createPerson(db, "member");
 });
 afterAll(async () => {
-  if (previousUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = previousUrl;
+  vi.unstubAllEnvs();
   await db.close();
 });
 
