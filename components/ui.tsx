@@ -21,6 +21,20 @@ export function Section({ id, title, actions, children, className }: { id: strin
 }
 
 /** Shows a server message verbatim: import errors name the file, line and column. */
+/** Label–value rows, the labels in a narrow first column (a job's facts). */
+export function LabelledRows({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="text-slate-500">{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function ErrorMessage({ title, message, testId }: { title?: string; message: string; testId?: string }) {
   return (
     <div role="alert" data-testid={testId} className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { datasetHref, formatDateTime } from "~/components/format";
-import { buttonStyle, ErrorMessage, Loading, Section } from "~/components/ui";
+import { buttonStyle, ErrorMessage, LabelledRows, Loading, Section } from "~/components/ui";
 import { isLive, jobDuration, jobKindTitle, JobProgress, JobStateChip } from "./job-state";
 import { useAllows } from "~/components/auth/use-me";
 import { TrainingRun } from "./training-run";
@@ -46,14 +46,7 @@ export function JobDetail({ id }: { id: string }) {
       <Section id="job" title="Job">
         <div className="space-y-4">
           <JobProgress job={j} />
-          <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
-            {rows.map(([label, value]) => (
-              <div key={label} className="contents">
-                <dt className="text-slate-500">{label}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <LabelledRows rows={rows} />
           {j.error && <ErrorMessage title={j.state === "failed" ? "Why it failed" : "Last error"} message={j.error} testId="job-error" />}
           {j.result != null && (
             <details open>

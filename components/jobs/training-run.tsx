@@ -10,7 +10,7 @@ import { useEffect, useRef } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { datasetHref, formatDateTime, formatNumber } from "~/components/format";
-import { buttonStyle, ErrorMessage, Loading, ProgressBar, Section } from "~/components/ui";
+import { buttonStyle, ErrorMessage, LabelledRows, Loading, ProgressBar, Section } from "~/components/ui";
 import { useAllows } from "~/components/auth/use-me";
 import { formatDuration, isLive, jobDuration, JobProgress, JobStateChip } from "./job-state";
 import { JobPanels } from "./job-panels";
@@ -117,14 +117,7 @@ function Status({ run, events }: { run: TrainingRunView; events: RunEvent[] }) {
             />
           </div>
         )}
-        <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
-          {rows.map(([label, value]) => (
-            <div key={label} className="contents">
-              <dt className="text-slate-500">{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <LabelledRows rows={rows} />
       </div>
     </Section>
   );
