@@ -13,10 +13,9 @@ import { IN_PROCESS_ADMIN } from "../../server/auth/roles";
 import { connect, type Database } from "../../server/db/client";
 import { trainingJobDir } from "../../server/jobs/kinds/training";
 import { JobQueue } from "../../server/jobs/queue";
-import { JobWorker } from "../../server/jobs/worker";
 import { importFromPath } from "../../server/services/imports";
 import { ensureTrainingEnvironment } from "../../server/training-env";
-import { waitForJob } from "../jobs/helpers";
+import { runToEnd } from "../jobs/helpers";
 
 const TEST_HOME = path.resolve(".studio-test");
 const DATASET = `api-training-runs-${Date.now()}`;
@@ -58,14 +57,7 @@ describe("trainingRuns", () => {
     expect(queued).toMatchObject({ state: "queued", framework: "setfit", task: "text_classification", pinned: { config: { max_steps: 4, num_iterations: 1 }, options: { maxRecords: 40 } } });
     expect(queued.queuePosition).toBeGreaterThanOrEqual(1);
 
-    const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: 20, pollSeconds: 0.1 });
-    worker.start();
-    let finished;
-    try {
-      finished = await waitForJob(db.pool, started.id, (row) => row.state !== "queued" && row.state !== "running", 280_000);
-    } finally {
-      await worker.stop();
-    }
+    const finished = await runToEnd(queue, started.id, 280_000);
     expect(finished.error).toBeNull();
     expect(finished.state).toBe("succeeded");
 

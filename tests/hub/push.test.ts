@@ -26,7 +26,7 @@ import { importFromPath } from "../../server/services/imports";
 import { parseTrainingTask } from "../../server/training";
 import { ensureTrainingEnvironment } from "../../server/training-env";
 import { startHubStandIn, type HubStandIn } from "../stand-ins/hub";
-import { waitForJob } from "../jobs/helpers";
+import { ended, waitForJob } from "../jobs/helpers";
 
 const TEST_HOME = path.resolve(".studio-test");
 const TOKENS = { hf_alice_write_8d1f0c: { user: "alice", orgs: ["studio-org"], role: "write" as const }, hf_alice_read_77a2b9: { user: "alice", role: "read" as const } };
@@ -43,7 +43,7 @@ const pushDirs: string[] = [];
 async function push(payload: Omit<HubPushPayload, "trainingJobId">, timeoutMs = 120_000): Promise<JobRow> {
   const job = await queue.enqueue(hubPushJob, { trainingJobId: trainingId, ...payload });
   pushDirs.push(trainingJobDir(job.id));
-  return waitForJob(db.pool, job.id, (row) => row.state !== "queued" && row.state !== "running", timeoutMs);
+  return waitForJob(db.pool, job.id, ended, timeoutMs);
 }
 
 const token = (value: string) => setHuggingFaceToken(db.pool, value);
@@ -70,7 +70,7 @@ beforeAll(async () => {
     options: { testSize: 0.2, seed: 42 },
   });
   trainingId = training.id;
-  const row = await waitForJob(db.pool, training.id, (r) => r.state !== "queued" && r.state !== "running", 240_000);
+  const row = await waitForJob(db.pool, training.id, ended, 240_000);
   expect(row.state, row.error ?? "").toBe("succeeded");
 }, 300_000);
 
@@ -241,7 +241,7 @@ describe("tRPC hub", () => {
     const caller = createCaller({ db, user: IN_PROCESS_ADMIN });
     const { id } = await caller.hub.push({ trainingJobId: trainingId, repo: "alice/from-trpc" });
     pushDirs.push(trainingJobDir(id));
-    await waitForJob(db.pool, id, (row) => row.state !== "queued" && row.state !== "running", 120_000);
+    await waitForJob(db.pool, id, ended, 120_000);
     const job = await caller.jobs.get({ id });
     expect(job).toMatchObject({ state: "succeeded", result: { url: `${hub.url}/alice/from-trpc` } });
     expect(job.progress).toMatchObject({ unit: "bytes" });

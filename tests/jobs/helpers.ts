@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
+import type { JobQueue } from "../../server/jobs/queue";
 import { getJob, type JobRow } from "../../server/jobs/store";
+import { JobWorker } from "../../server/jobs/worker";
 
 /** Polls the job until `done` holds, or throws with its last state. */
 export async function waitForJob(pool: pg.Pool, id: string, done: (job: JobRow) => boolean, timeoutMs = 60_000): Promise<JobRow> {
@@ -13,6 +15,20 @@ export async function waitForJob(pool: pg.Pool, id: string, done: (job: JobRow) 
     if (done(job)) return job;
     if (Date.now() > until) throw new Error(`job ${id} is still ${job.state} (attempt ${job.attempts}): ${job.error ?? ""}`);
     await sleep(50);
+  }
+}
+
+/** A job that will not change state again by itself. */
+export const ended = (job: JobRow): boolean => job.state !== "queued" && job.state !== "running";
+
+/** Runs the queue's heavy jobs in a worker in this process until job `id` ends; the worker is stopped either way. */
+export async function runToEnd(queue: JobQueue, id: string, timeoutMs: number): Promise<JobRow> {
+  const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: 20, pollSeconds: 0.1 });
+  worker.start();
+  try {
+    return await waitForJob(queue.db.pool, id, ended, timeoutMs);
+  } finally {
+    await worker.stop();
   }
 }
 

@@ -13,14 +13,13 @@ import { connect, type Database } from "../../server/db/client";
 import { findDatasetById } from "../../server/db/datasets";
 import { trainingJob, trainingJobDir, type TrainingResult } from "../../server/jobs/kinds/training";
 import { JobQueue } from "../../server/jobs/queue";
-import { JobWorker } from "../../server/jobs/worker";
 import { importFromPath } from "../../server/services/imports";
 import { prepareDataset, WHOLE_DATASET_SANDBOX } from "../../server/services/prepare";
 import { prepareOptions } from "../../server/services/prepare-options";
 import { writePrepared } from "../../server/services/rows-out";
 import { parseTrainingTask } from "../../server/training";
 import { ensureTrainingEnvironment } from "../../server/training-env";
-import { waitForJob } from "../jobs/helpers";
+import { runToEnd } from "../jobs/helpers";
 
 const TEST_HOME = path.resolve(".studio-test");
 /**
@@ -71,15 +70,8 @@ describe("a SetFit training job", () => {
       options: OPTIONS,
     });
     jobDir = trainingJobDir(job.id);
-    const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: 20, pollSeconds: 0.1 });
     const started = performance.now();
-    worker.start();
-    let finished;
-    try {
-      finished = await waitForJob(db.pool, job.id, (row) => row.state !== "queued" && row.state !== "running", 280_000);
-    } finally {
-      await worker.stop();
-    }
+    const finished = await runToEnd(queue, job.id, 280_000);
     expect(finished.error).toBeNull();
     expect(finished.state).toBe("succeeded");
     const result = finished.result as TrainingResult;
@@ -116,15 +108,12 @@ describe("a SetFit training job", () => {
   it("a config the worker refuses fails the job with the worker's message, nothing trained", async () => {
     const job = await queue.enqueue(trainingJob, { datasetId, task: parseTrainingTask(TASK), framework: "setfit", model: minilm, config: { output_dir: "/elsewhere" }, options: OPTIONS });
     const dir = trainingJobDir(job.id);
-    const worker = new JobWorker(queue, { heavySlots: 1, lightSlots: 0, staleSeconds: 20, pollSeconds: 0.1 });
-    worker.start();
     try {
-      const failed = await waitForJob(db.pool, job.id, (row) => row.state !== "queued" && row.state !== "running", 120_000);
+      const failed = await runToEnd(queue, job.id, 120_000);
       expect(failed.state).toBe("failed");
       expect(failed.error).toMatch(/output_dir/);
       expect(fs.existsSync(path.join(dir, "output", "model"))).toBe(false);
     } finally {
-      await worker.stop();
       await fs.promises.rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
