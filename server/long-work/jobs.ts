@@ -1,6 +1,6 @@
 /**
  * The long jobs a web request can start, as they run inside a long-work thread (thread.ts): full
- * diagnostics and exports. Inputs and results are plain data (structured-cloned across threads):
+ * diagnostics, exports, and the check of the rows a fine-tune would upload. Inputs and results are plain data (structured-cloned across threads):
  * the dataset comes resolved by the request (its DatasetDetail), and an export streams its rows
  * into a file the request named, which the request then serves.
  */
@@ -8,7 +8,9 @@ import type { Database } from "../db/client";
 import type { DatasetDetail } from "../db/datasets";
 import { diagnoseDataset, type DiagnoseOptions } from "../services/diagnose";
 import { exportPrepared, type ExportFile, type ExportQuery } from "../services/export-prepared";
+import { prepareDataset, type PrepareOptions } from "../services/prepare";
 import { loadTokenizer } from "../services/tokenizers";
+import { validateChatLines, type ChatValidation } from "../openai/validate";
 
 export interface DiagnoseJob {
   kind: "diagnose";
@@ -26,7 +28,15 @@ export interface ExportJob {
   out: string;
 }
 
-export type LongJob = DiagnoseJob | ExportJob;
+/** The dataset prepared for the `openai` framework as a fine-tune prepares it, its training rows checked by the provider's rules. */
+export interface FineTuneRowsJob {
+  kind: "fine-tune-rows";
+  dataset: DatasetDetail;
+  options: Omit<PrepareOptions, "signal">;
+  tokenLimit: number | null;
+}
+
+export type LongJob = DiagnoseJob | ExportJob | FineTuneRowsJob;
 
 export type DiagnoseResult = Awaited<ReturnType<typeof diagnoseDataset>> & {
   /** Why the tokenizer could not be loaded: costs the token histogram only, not the diagnostics. */
@@ -35,13 +45,20 @@ export type DiagnoseResult = Awaited<ReturnType<typeof diagnoseDataset>> & {
 
 export type ExportResult = ExportFile;
 
-export type LongJobResult<J extends LongJob> = J extends DiagnoseJob ? DiagnoseResult : ExportResult;
+export type LongJobResult<J extends LongJob> = J extends DiagnoseJob ? DiagnoseResult : J extends FineTuneRowsJob ? ChatValidation : ExportResult;
 
-export async function runJob(db: Database, job: LongJob, signal: AbortSignal): Promise<DiagnoseResult | ExportResult> {
+export async function runJob(db: Database, job: LongJob, signal: AbortSignal): Promise<LongJobResult<LongJob>> {
   if (job.kind === "diagnose") {
     const tokens = job.tokenizer ? await loadTokenizer(job.tokenizer).catch((error: Error) => error) : null;
     const result = await diagnoseDataset(db, job.dataset, { ...job.options, signal, tokens: tokens instanceof Error ? undefined : (tokens ?? undefined) });
     return { ...result, tokenizerError: tokens instanceof Error ? tokens.message : null };
+  }
+  if (job.kind === "fine-tune-rows") {
+    const { prepared } = await prepareDataset(db, job.dataset, { ...job.options, signal });
+    return validateChatLines(
+      prepared.train.map((row) => JSON.stringify(row)),
+      { tokenLimit: job.tokenLimit },
+    );
   }
   return exportPrepared(db, job.dataset, job.query, job.out, signal);
 }

@@ -8,13 +8,13 @@ import { z } from "zod";
 import { DatasetNotFoundError, getDataset, type DatasetDetail } from "../db/datasets";
 import { openaiFineTuneJob, openaiFineTunePayloadSchema, type OpenaiFineTuneResult } from "../jobs/kinds/openai-fine-tune";
 import { getJob } from "../jobs/store";
-import { prepareDataset, type ServiceDb } from "../services/prepare";
+import { runLongWork } from "../long-work/pool";
+import type { ServiceDb } from "../services/prepare";
 import { datasetNameSchema, prepareOptions } from "../services/prepare-options";
 import { frameworksFor, parseTrainingTask, TaskParseError, type TrainingTask } from "../training";
-import { PrepareError } from "../training/errors";
 import { TrainingRequestError, trainingOptionsSchema } from "../training-runs/validate";
 import { describeProviderError, openProvider, providerExists } from "./provider";
-import { exampleTokenLimit, validateChatLines, type ChatValidation } from "./validate";
+import { exampleTokenLimit, type ChatValidation } from "./validate";
 
 /** A fine-tuning request as the CLI and the browser give it. */
 export const fineTuneRequestSchema = openaiFineTunePayloadSchema.omit({ datasetId: true, task: true, options: true }).extend({
@@ -57,23 +57,20 @@ export async function validateFineTuneRequest(
 
 /**
  * What the job would upload, checked now: the dataset prepared for the `openai` framework as the
- * job prepares it (its training split; the preview's CPU budget for a formatting function), then
- * the provider's rules. The request's own refusals come first, as TrainingRequestError.
+ * job prepares it (its training split), then the provider's rules. A whole dataset's prepare takes
+ * seconds of CPU, so it runs in a long-work thread (pages keep being served) and stops when the
+ * request is aborted. The request's own refusals come first, as TrainingRequestError.
  */
-export async function checkFineTuneRows(db: ServiceDb, request: FineTuneRequest): Promise<ChatValidation> {
+export async function checkFineTuneRows(db: ServiceDb & { url: string }, request: FineTuneRequest, signal?: AbortSignal): Promise<ChatValidation> {
   const { dataset, task, payload } = await validateFineTuneRequest(db, request);
   const options = prepareOptions({ ...payload.options, framework: "openai", format: "jsonl" }, task);
-  let prepared;
   try {
-    ({ prepared } = await prepareDataset(db, dataset, options));
+    return await runLongWork({ kind: "fine-tune-rows", dataset, options, tokenLimit: payload.maxTokensPerExample ?? exampleTokenLimit(payload.model) }, db.url, signal);
   } catch (error) {
-    if (error instanceof PrepareError) throw new TrainingRequestError("task", error.message);
+    // Errors cross the thread by name and message.
+    if ((error as Error).name === "PrepareError") throw new TrainingRequestError("task", (error as Error).message);
     throw error;
   }
-  return validateChatLines(
-    prepared.train.map((row) => JSON.stringify(row)),
-    { tokenLimit: payload.maxTokensPerExample ?? exampleTokenLimit(payload.model) },
-  );
 }
 
 /** Bounds of a playground chat: what one request may send and ask for. */

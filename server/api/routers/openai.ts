@@ -27,9 +27,9 @@ export const openaiRouter = router({
   providers: viewerProcedure.query(({ ctx }) => listProviderNames(ctx.db.pool)),
 
   /** The rows a start would upload, checked by the provider's rules (each error with its line); a refused request answers `{error}`. */
-  check: viewerProcedure.input(boundedStart).query(async ({ ctx, input }) => {
+  check: viewerProcedure.input(boundedStart).query(async ({ ctx, input, signal }) => {
     try {
-      return { error: null, validation: await checkFineTuneRows(ctx.db, input as FineTuneRequest) };
+      return { error: null, validation: await checkFineTuneRows(ctx.db, input as FineTuneRequest, signal) };
     } catch (error) {
       if (error instanceof TrainingRequestError) return { error: { field: error.field, reason: error.reason }, validation: null };
       throw error;
