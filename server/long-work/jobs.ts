@@ -1,6 +1,7 @@
 /**
  * The long jobs a web request can start, as they run inside a long-work thread (thread.ts): full
- * diagnostics, exports, and the check of the rows a fine-tune would upload. Inputs and results are plain data (structured-cloned across threads):
+ * diagnostics, exports, the check of the rows a fine-tune would upload, and the training preflight
+ * (a prepare of up to 20,000 records). Inputs and results are plain data (structured-cloned across threads):
  * the dataset comes resolved by the request (its DatasetDetail), and an export streams its rows
  * into a file the request named, which the request then serves.
  */
@@ -11,6 +12,8 @@ import { exportPrepared, type ExportFile, type ExportQuery } from "../services/e
 import { prepareDataset, type PrepareOptions } from "../services/prepare";
 import { loadTokenizer } from "../services/tokenizers";
 import { validateChatLines, type ChatValidation } from "../openai/validate";
+import { preflightTraining, type PreflightAnswer } from "../training-runs/preflight-run";
+import type { TrainingRequest } from "../training-runs/validate";
 
 export interface DiagnoseJob {
   kind: "diagnose";
@@ -36,7 +39,13 @@ export interface FineTuneRowsJob {
   tokenLimit: number | null;
 }
 
-export type LongJob = DiagnoseJob | ExportJob | FineTuneRowsJob;
+/** The config form's answer before Start: the request checked, the preflight checks and the estimate. */
+export interface PreflightJob {
+  kind: "preflight";
+  request: TrainingRequest;
+}
+
+export type LongJob = DiagnoseJob | ExportJob | FineTuneRowsJob | PreflightJob;
 
 export type DiagnoseResult = Awaited<ReturnType<typeof diagnoseDataset>> & {
   /** Why the tokenizer could not be loaded: costs the token histogram only, not the diagnostics. */
@@ -45,7 +54,13 @@ export type DiagnoseResult = Awaited<ReturnType<typeof diagnoseDataset>> & {
 
 export type ExportResult = ExportFile;
 
-export type LongJobResult<J extends LongJob> = J extends DiagnoseJob ? DiagnoseResult : J extends FineTuneRowsJob ? ChatValidation : ExportResult;
+export type LongJobResult<J extends LongJob> = J extends DiagnoseJob
+  ? DiagnoseResult
+  : J extends FineTuneRowsJob
+    ? ChatValidation
+    : J extends PreflightJob
+      ? PreflightAnswer
+      : ExportResult;
 
 export async function runJob(db: Database, job: LongJob, signal: AbortSignal): Promise<LongJobResult<LongJob>> {
   if (job.kind === "diagnose") {
@@ -60,5 +75,6 @@ export async function runJob(db: Database, job: LongJob, signal: AbortSignal): P
       { tokenLimit: job.tokenLimit },
     );
   }
+  if (job.kind === "preflight") return preflightTraining(db, job.request, signal);
   return exportPrepared(db, job.dataset, job.query, job.out, signal);
 }

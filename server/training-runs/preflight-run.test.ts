@@ -5,8 +5,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { createCaller } from "../api/root";
+import { IN_PROCESS_ADMIN } from "../auth/roles";
 import { connect, type Database } from "../db/client";
+import { longWorkStats, shutdownLongWork } from "../long-work/pool";
 import { importFromPath } from "../services/imports";
 import { environmentFolder, shippedMiniLm } from "./preflight-models";
 import { preflightTraining, safetensorsParameters } from "./preflight-run";
@@ -27,6 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  shutdownLongWork();
   vi.unstubAllEnvs();
   await db?.close();
 });
@@ -111,5 +116,27 @@ describe("preflightTraining", () => {
     expect(answer.model).toMatchObject({ parameters: null, tokenizer: { approximate: expect.any(String) } });
     expect(answer.estimate).toMatchObject({ totalSteps: 3, seconds: null });
     expect(fs.existsSync(minilm)).toBe(true);
+  });
+});
+
+describe("trainingRuns.preflight", () => {
+  it("answers from a long-work thread what preflightTraining answers here, with the event loop free meanwhile", async () => {
+    const request = { dataset: instructions, task: { task: "supervised_fine_tuning", responses: "first_submitted", template: { text: "{instruction} {response}" } }, framework: "trl", model: minilm, config: { max_length: 64 } };
+    const here = await preflightTraining(db, request);
+    expect(here.estimate?.examples).toBeGreaterThan(0);
+    const started = longWorkStats.started;
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const answer = await createCaller({ db, user: IN_PROCESS_ADMIN }).trainingRuns.preflight(request);
+    delay.disable();
+    expect(answer).toEqual(here);
+    // Prepared in a thread (one was started for it), so this thread's loop kept turning.
+    expect(longWorkStats.started).toBeGreaterThan(started);
+    expect(delay.max / 1e6).toBeLessThan(100);
+  });
+
+  it("a refusal comes back from the thread as the same plain answer", async () => {
+    const answer = await createCaller({ db, user: IN_PROCESS_ADMIN }).trainingRuns.preflight({ dataset: sentiment, task: classification, framework: "setfit", model: minilm, config: { batch_size: 0 } });
+    expect(answer.refusal).toEqual({ field: "config.batch_size", reason: "must be ≥ 1" });
   });
 });

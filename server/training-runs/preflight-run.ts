@@ -50,7 +50,8 @@ export interface PreflightAnswer {
   taskError: string | null;
 }
 
-export async function preflightTraining(db: ServiceDb, request: TrainingRequest): Promise<PreflightAnswer> {
+/** Runs in a long-work thread (server/long-work/jobs.ts): the prepare takes seconds of CPU on a large dataset. */
+export async function preflightTraining(db: ServiceDb, request: TrainingRequest, signal?: AbortSignal): Promise<PreflightAnswer> {
   const none = { checks: [], estimate: null, model: null, checked: { records: 0, of: 0 }, command: null, taskError: null };
   let validated;
   try {
@@ -82,6 +83,7 @@ export async function preflightTraining(db: ServiceDb, request: TrainingRequest)
         ...prepareOptions({ ...options, framework: payload.framework, format: "jsonl" }, task),
         maxRecords: Math.min(options.maxRecords ?? Infinity, PREPARE_RECORDS),
         frameworkOptions,
+        signal,
       })
     ).prepared;
   } catch (error) {

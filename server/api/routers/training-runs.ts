@@ -18,8 +18,8 @@ import { getJob, JOB_STATES, listJobs, queuePosition, requestCancel, type JobRow
 import { configForm, UnsupportedRunnerError } from "../../training-runs/configs";
 import { listJobEvents, listMetricsEvents } from "../../training-runs/job-events";
 import { readLogTail } from "../../training-runs/log-tail";
+import { runLongWork } from "../../long-work/pool";
 import { jobModels, shippedMiniLm } from "../../training-runs/preflight-models";
-import { preflightTraining } from "../../training-runs/preflight-run";
 import { trainCommand } from "../../training-runs/pins-build";
 import { PredictError, PredictInputError, PredictJobError, predictWithJob, PREDICT_LIMITS } from "../../training-runs/predict";
 import { TrainingRequestError, trainingRequestSchema, validateTrainingRequest } from "../../training-runs/validate";
@@ -209,7 +209,9 @@ export const trainingRunsRouter = router({
   }),
 
   /** Before Start: the request's refusal, or the preflight checks, the estimate and the `studio train` command. */
-  preflight: viewerProcedure.input(boundedRequest).query(({ ctx, input }) => preflightTraining(ctx.db, input)),
+  // Its prepare reads up to 20,000 records: a long-work thread, so pages keep being served, and
+  // the work stops when the form sends a newer request or the browser goes away.
+  preflight: viewerProcedure.input(boundedRequest).query(({ ctx, input, signal }) => runLongWork({ kind: "preflight", request: input }, ctx.db.url, signal)),
 
   /** Models the config form offers: the MiniLM the training environment ships, and earlier succeeded jobs' models. */
   models: viewerProcedure.query(async ({ ctx }) => ({ minilm: shippedMiniLm(), jobs: await jobModels(ctx.db.pool) })),
