@@ -26,7 +26,9 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const current = process.env.STUDIO_E2E_HOME;
   for (const entry of fs.readdirSync(os.tmpdir())) {
     const home = path.join(os.tmpdir(), entry);
-    if (entry.startsWith("studio-e2e-") && home !== current && !home.startsWith(`${current}-`) && !postgresRunning(home)) fs.rmSync(home, { recursive: true, force: true });
+    // A run's saved session (<home>-admin.json) lives and goes with its home.
+    const owner = home.replace(/-admin\.json$/, "");
+    if (entry.startsWith("studio-e2e-") && owner !== current && !postgresRunning(owner)) fs.rmSync(home, { recursive: true, force: true });
   }
   const api = await request.newContext({ baseURL: config.projects[0]!.use.baseURL });
   const response = await api.post("/api/auth/sign-in/email", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
