@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { OpenaiFineTuneResult } from "../server/jobs/kinds/openai-fine-tune";
 import type { FineTuneRequest } from "../server/openai/requests";
 import type { Command } from "./context";
-import { OPTION_FLAGS, prepareOptionsFromFlags, readTaskFile } from "./prepare";
+import { OPTION_FLAGS, PREPARE_FLAGS, prepareOptionsFromFlags, readTaskFile } from "./prepare";
 import { runUntilEnd } from "./run-job";
 
 const USAGE =
@@ -57,14 +57,9 @@ export const commands: Record<string, Command> = {
           "batch-size": { type: "string" },
           "learning-rate-multiplier": { type: "string" },
           suffix: { type: "string" },
-          seed: { type: "string" },
           "max-tokens-per-example": { type: "string" },
           "poll-seconds": { type: "string" },
-          "train-size": { type: "string" },
-          "test-size": { type: "string" },
-          "max-records": { type: "string" },
-          "filter-by": { type: "string" },
-          "sort-by": { type: "string" },
+          ...PREPARE_FLAGS,
           wait: { type: "boolean" },
           json: { type: "boolean" },
         },

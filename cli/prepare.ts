@@ -37,6 +37,16 @@ export const OPTION_FLAGS: Record<string, string> = {
   format: "--format",
 };
 
+/** The flags of the prepare options `studio prepare`, `train` and `finetune` share (for parseArgs). */
+export const PREPARE_FLAGS = {
+  "train-size": { type: "string" },
+  "test-size": { type: "string" },
+  seed: { type: "string" },
+  "max-records": { type: "string" },
+  "filter-by": { type: "string" },
+  "sort-by": { type: "string" },
+} as const;
+
 /** A number flag as the schema's number (NaN, which the schema refuses, when it is no number). */
 function number(value: string | undefined): number | undefined {
   return value === undefined ? undefined : value.trim() === "" ? Number.NaN : Number(value);
@@ -67,12 +77,7 @@ export const commands = {
           dataset: { type: "string" },
           task: { type: "string" },
           framework: { type: "string" },
-          "train-size": { type: "string" },
-          "test-size": { type: "string" },
-          seed: { type: "string" },
-          "max-records": { type: "string" },
-          "filter-by": { type: "string" },
-          "sort-by": { type: "string" },
+          ...PREPARE_FLAGS,
           format: { type: "string" },
           "cross-encoder": { type: "boolean" },
           out: { type: "string" },

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { TrainingResult } from "../server/jobs/kinds/training";
 import type { TrainingRequest } from "../server/training-runs/validate";
 import type { Command } from "./context";
-import { OPTION_FLAGS, prepareOptionsFromFlags, readTaskFile } from "./prepare";
+import { OPTION_FLAGS, PREPARE_FLAGS, prepareOptionsFromFlags, readTaskFile } from "./prepare";
 import { runUntilEnd } from "./run-job";
 
 const USAGE =
@@ -51,12 +51,7 @@ export function trainingRequestFromFlags(args: string[]): { request: TrainingReq
       model: { type: "string" },
       config: { type: "string" },
       "reward-model": { type: "string" },
-      "train-size": { type: "string" },
-      "test-size": { type: "string" },
-      seed: { type: "string" },
-      "max-records": { type: "string" },
-      "filter-by": { type: "string" },
-      "sort-by": { type: "string" },
+      ...PREPARE_FLAGS,
       "cross-encoder": { type: "boolean" },
       wait: { type: "boolean" },
       json: { type: "boolean" },
