@@ -4,7 +4,8 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { formatDateTime } from "~/components/format";
-import { ErrorMessage, Loading, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { ErrorMessage, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { AdminTable } from "./admin-table";
 import { useAllows } from "./use-me";
 
 export function ApiTokens() {
@@ -52,38 +53,26 @@ export function ApiTokens() {
         )}
       </Section>
       <Section id="tokens" title="Your tokens">
-        {tokens.isPending && <Loading />}
-        {tokens.error && <ErrorMessage message={tokens.error.message} />}
-        {revoke.error && <ErrorMessage message={revoke.error.message} />}
-        {tokens.data?.length === 0 && <p className="text-sm text-slate-500">No tokens.</p>}
-        {!!tokens.data?.length && (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>Starts with</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((token) => (
-                <tr key={token.id} className="border-t border-slate-100">
-                  <td className="py-1.5">{token.name}</td>
-                  <td className="font-mono text-xs">{token.start}…</td>
-                  <td>{formatDateTime(token.createdAt)}</td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</td>
-                  <td className="text-right">
-                    <button type="button" className={buttonStyle({ tone: "danger", size: "sm" })} disabled={!mayCreate} onClick={() => revoke.mutate({ id: token.id })}>
-                      Revoke {token.name}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <AdminTable
+          list={tokens}
+          failure={revoke.error}
+          empty="No tokens."
+          columns={["Name", "Starts with", "Created", "Last used", ""]}
+          rowKey={(token) => token.id}
+          cells={(token) => (
+            <>
+              <td>{token.name}</td>
+              <td className="font-mono text-xs">{token.start}…</td>
+              <td>{formatDateTime(token.createdAt)}</td>
+              <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</td>
+              <td>
+                <button type="button" className={buttonStyle({ tone: "danger", size: "sm" })} disabled={!mayCreate} onClick={() => revoke.mutate({ id: token.id })}>
+                  Revoke {token.name}
+                </button>
+              </td>
+            </>
+          )}
+        />
       </Section>
     </div>
   );

@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
-import { ErrorMessage, Loading, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { ErrorMessage, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { AdminTable } from "./admin-table";
 import { ROLES, type Role } from "~/server/auth/roles";
 import { useMe } from "./use-me";
 
@@ -20,53 +21,43 @@ export function PeopleAdmin() {
     <div className="space-y-4">
       <AddPerson />
       <Section id="people" title="People">
-        {people.error && <ErrorMessage message={people.error.message} />}
-        {people.isPending && <Loading />}
-        {failure && <ErrorMessage message={failure.message} />}
-        {people.data && (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th className="py-1">Email</th>
-                <th>Name</th>
-                <th>Role</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {people.data.map((person) => (
-                <tr key={person.id} className="border-t border-slate-100">
-                  <td className="py-1.5">{person.email}</td>
-                  <td>{person.name}</td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${person.email}`}
-                      className={inputClass}
-                      value={person.role}
-                      disabled={person.id === me?.id}
-                      onChange={(e) => setRole.mutate({ id: person.id, role: e.target.value as Role })}
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role}>{role}</option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="text-right">
-                    {person.id !== me?.id && (
-                      <button
-                        type="button"
-                        className={buttonStyle({ tone: "danger", size: "sm" })}
-                        onClick={() => window.confirm(`Remove ${person.email}? They are signed out everywhere.`) && remove.mutate({ id: person.id })}
-                      >
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <AdminTable
+          list={people}
+          failure={failure}
+          empty="No people."
+          columns={["Email", "Name", "Role", ""]}
+          rowKey={(person) => person.id}
+          cells={(person) => (
+            <>
+              <td>{person.email}</td>
+              <td>{person.name}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${person.email}`}
+                  className={inputClass}
+                  value={person.role}
+                  disabled={person.id === me?.id}
+                  onChange={(e) => setRole.mutate({ id: person.id, role: e.target.value as Role })}
+                >
+                  {ROLES.map((role) => (
+                    <option key={role}>{role}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                {person.id !== me?.id && (
+                  <button
+                    type="button"
+                    className={buttonStyle({ tone: "danger", size: "sm" })}
+                    onClick={() => window.confirm(`Remove ${person.email}? They are signed out everywhere.`) && remove.mutate({ id: person.id })}
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
+            </>
+          )}
+        />
       </Section>
     </div>
   );

@@ -4,7 +4,8 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "~/components/trpc";
 import { formatDateTime } from "~/components/format";
-import { ErrorMessage, Loading, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { ErrorMessage, Section, buttonStyle, inputClass, primaryButtonClass } from "~/components/ui";
+import { AdminTable } from "./admin-table";
 
 export function SecretsAdmin() {
   const trpc = useTRPC();
@@ -60,37 +61,25 @@ export function SecretsAdmin() {
         </div>
       </Section>
       <Section id="secrets" title="Secrets">
-        {secrets.isPending && <Loading />}
-        {secrets.error && <ErrorMessage message={secrets.error.message} />}
-        {secrets.data?.length === 0 && <p className="text-sm text-slate-500">No secrets.</p>}
-        {!!secrets.data?.length && (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>Base URL</th>
-                <th>Value</th>
-                <th>Updated</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {secrets.data.map((secret) => (
-                <tr key={secret.name} className="border-t border-slate-100">
-                  <td className="py-1.5">{secret.kind === "hf_token" ? "Hugging Face token" : secret.name.replace(/^provider:/, "")}</td>
-                  <td className="font-mono text-xs">{secret.baseUrl ?? "—"}</td>
-                  <td className="font-mono text-xs">…{secret.last4}</td>
-                  <td>{formatDateTime(secret.updatedAt)}</td>
-                  <td className="text-right">
-                    <button type="button" className={buttonStyle({ tone: "danger", size: "sm" })} onClick={() => remove.mutate({ name: secret.name })}>
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <AdminTable
+          list={secrets}
+          empty="No secrets."
+          columns={["Name", "Base URL", "Value", "Updated", ""]}
+          rowKey={(secret) => secret.name}
+          cells={(secret) => (
+            <>
+              <td>{secret.kind === "hf_token" ? "Hugging Face token" : secret.name.replace(/^provider:/, "")}</td>
+              <td className="font-mono text-xs">{secret.baseUrl ?? "—"}</td>
+              <td className="font-mono text-xs">…{secret.last4}</td>
+              <td>{formatDateTime(secret.updatedAt)}</td>
+              <td>
+                <button type="button" className={buttonStyle({ tone: "danger", size: "sm" })} onClick={() => remove.mutate({ name: secret.name })}>
+                  Remove
+                </button>
+              </td>
+            </>
+          )}
+        />
       </Section>
     </div>
   );
