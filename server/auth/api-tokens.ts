@@ -1,5 +1,6 @@
 /** A person's API tokens as their page lists and revokes them (plain pg; creation is better-auth's). */
 import type pg from "pg";
+import { forgetSessionsOf } from "./session-cache";
 
 export interface ApiTokenRow {
   id: string;
@@ -22,5 +23,7 @@ export async function listApiTokens(pool: pg.Pool, userId: string): Promise<ApiT
 /** Revokes one of the person's own tokens: it stops working at once. */
 export async function revokeApiToken(pool: pg.Pool, userId: string, id: string): Promise<boolean> {
   const { rowCount } = await pool.query("DELETE FROM auth_api_token WHERE id = $1 AND user_id = $2", [id, userId]);
+  // The token's remembered person is forgotten with the person's other sessions (no key of it is kept).
+  forgetSessionsOf(userId);
   return rowCount === 1;
 }

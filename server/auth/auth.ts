@@ -15,6 +15,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
 import { serverDatabase, type Database } from "../db/client";
 import { authSecret } from "./auth-secret";
+import { forgetSessionsOf } from "./session-cache";
 
 const accessControl = createAccessControl(defaultStatements);
 /** better-auth's own user and session management is the admin's alone. */
@@ -75,6 +76,12 @@ export function createStudioAuth(pool: pg.Pool, secret: string) {
       },
     },
     verification: { modelName: "auth_verification", fields: { expiresAt: "expires_at", ...timestamps } },
+    // Sign-out, revoked sessions, a changed role, a ban, a removal: this process forgets the
+    // person's remembered sessions at once (session-cache.ts), whichever endpoint made the change.
+    databaseHooks: {
+      session: { delete: { after: async (session) => forgetSessionsOf(session.userId) } },
+      user: { update: { after: async (user) => forgetSessionsOf(user.id) }, delete: { after: async (user) => forgetSessionsOf(user.id) } },
+    },
     // In memory: the web server is one process. better-auth enables it in production only by default.
     rateLimit: { enabled: true, storage: "memory", customRules: { "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE } } },
     advanced: {
