@@ -6,7 +6,7 @@ from pathlib import Path
 
 from transformers import TrainerCallback
 
-from . import cancel, protocol
+from . import cancel, distributed, protocol
 
 
 class ProtocolCallback(TrainerCallback):
@@ -29,7 +29,7 @@ class ProtocolCallback(TrainerCallback):
     def on_step_end(self, args, state, control, **kwargs):
         self.last_step = state.global_step
         protocol.progress(state.global_step, state.max_steps, state.epoch)
-        if cancel.requested() and not self.cancelled:
+        if distributed.any_rank(cancel.requested()) and not self.cancelled:
             self.cancelled = True
             control.should_training_stop = True
             control.should_save = True  # the Trainer saves a full checkpoint (optimizer, scheduler, RNG, step)

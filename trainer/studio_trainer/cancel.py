@@ -7,6 +7,10 @@ Linux to send SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG), with a thre
 its checkpoint (the next attempt resumes from it), with stdout and stderr sent to /dev/null (their
 reader died with the parent, and a write would raise), and ends within GRACE_SECONDS whatever it is
 doing. The output folder's lock (checkpoints.lock_output) keeps the next run waiting until then.
+
+Under `accelerate launch` (distributed.py) the ranks' parent is the launcher, which dies with the
+studio's worker and passes SIGTERM on: a rank tells that apart from a cancel by its launcher's parent,
+which is no longer the studio's worker (STUDIO_LAUNCHER_PARENT) once that worker died.
 """
 
 from __future__ import annotations
@@ -39,32 +43,58 @@ def request() -> None:
     _requested.set()
 
 
-def watch_parent() -> None:
-    """Stop (as on SIGTERM) when the parent process dies; call after install()."""
-    global _parent
-    _parent = os.getppid()
+def die_with_parent() -> None:
+    """Linux: SIGTERM to this process when its parent dies (kept across exec, so the launcher gets it too)."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         except (OSError, AttributeError):
-            pass  # the polling thread below still notices
+            pass  # the polling thread of watch_parent still notices
+
+
+def watch_parent() -> None:
+    """Stop (as on SIGTERM) when the parent process dies; call after install()."""
+    global _parent, _grandparent
+    _parent = os.getppid()
+    studio = os.environ.get("STUDIO_LAUNCHER_PARENT")
+    _grandparent = int(studio) if studio and studio.isdigit() else None
+    die_with_parent()
     threading.Thread(target=_poll_parent, name="studio-parent-watch", daemon=True).start()
-    if os.getppid() != _parent:  # it died before prctl took effect
+    if _parent_gone():  # it died before prctl took effect
         _on_orphaned()
 
 
 _parent: int | None = None
+_grandparent: int | None = None
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent pid of `pid` from /proc (None where there is no /proc or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _parent_gone() -> bool:
+    """The parent died, or (a rank under the launcher) the launcher's parent, the studio's worker, did."""
+    if _parent is None:
+        return False
+    if os.getppid() != _parent:
+        return True
+    return _grandparent is not None and _parent_of(_parent) not in (_grandparent, None)
 
 
 def _poll_parent() -> None:
     while not _orphaned.wait(_POLL_SECONDS):
-        if os.getppid() != _parent:
+        if _parent_gone():
             _on_orphaned()
 
 
 def _on_sigterm() -> None:
-    if _parent is not None and os.getppid() != _parent:
+    if _parent_gone():
         _on_orphaned()
     else:
         _requested.set()

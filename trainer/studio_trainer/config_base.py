@@ -147,6 +147,14 @@ def parse_config(cls: type, data: dict[str, Any], passthrough: frozenset[str] = 
     return config
 
 
+def refuse_processes(processes: int, why: str) -> None:
+    """`num_processes` above 1 where a runner trains in one process only (the message is the zod schema's)."""
+    if processes < 1:
+        raise InvalidConfigError("config `num_processes` must be ≥ 1")
+    if processes > 1:
+        raise InvalidConfigError(f"config `num_processes` must be 1: {why}")
+
+
 def parameters_of(*classes: type) -> frozenset[str]:
     """The init parameters of the framework's argument classes (the pass-through keys)."""
     names: set[str] = set()
@@ -183,6 +191,7 @@ class TrainerConfig:
     save_total_limit: int | None = 2
     eval_steps: int | None = None
     evaluate_before_training: bool = False
+    num_processes: int = 1  # > 1: `accelerate launch` (distributed.py), read from job.json before parsing
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def validate(self) -> None:
@@ -190,7 +199,7 @@ class TrainerConfig:
             raise InvalidConfigError("config `learning_rate` must be > 0")
         if self.max_steps <= 0 and self.num_train_epochs <= 0:
             raise InvalidConfigError("config needs `max_steps` > 0 or `num_train_epochs` > 0")
-        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "logging_steps", "save_steps"):
+        for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps", "logging_steps", "save_steps", "num_processes"):
             if getattr(self, name) < 1:
                 raise InvalidConfigError(f"config `{name}` must be ≥ 1")
         if self.warmup_steps < 0:
@@ -198,7 +207,7 @@ class TrainerConfig:
 
     def training_arguments(self, job, device, own_keys: frozenset[str] = frozenset()) -> dict[str, Any]:
         """Keyword arguments for the framework's TrainingArguments subclass."""
-        shared = {f.name for f in dataclasses.fields(TrainerConfig)} - {"extra", "evaluate_before_training", "eval_steps"}
+        shared = {f.name for f in dataclasses.fields(TrainerConfig)} - {"extra", "evaluate_before_training", "eval_steps", "num_processes"}
         args = {name: getattr(self, name) for name in shared}
         args.update({name: getattr(self, name) for name in own_keys})
         args.update(

@@ -1,4 +1,7 @@
-"""Device and precision policy: CUDA when present (bf16 on compute capability ≥ 8, else fp16), otherwise CPU fp32."""
+"""Device and precision policy: CUDA when present (bf16 on compute capability ≥ 8, else fp16), otherwise CPU fp32.
+
+With several processes (distributed.py), each rank trains on its own GPU, cuda:LOCAL_RANK, or on the CPU.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,14 @@ class Device:
     kind: str  # "cuda" | "cpu"
     precision: str  # "bf16" | "fp16" | "fp32"
     name: str
+    processes: int = 1
 
     @property
     def label(self) -> str:
-        return "cpu" if self.kind == "cpu" else f"cuda:{self.name} ({self.precision})"
+        one = "cpu" if self.kind == "cpu" else f"cuda:{self.name} ({self.precision})"
+        if self.processes == 1:
+            return one
+        return f"{one} × {self.processes} processes ({'nccl' if self.kind == 'cuda' else 'gloo'})"
 
     def training_arguments(self) -> dict:
         """Keyword arguments for any transformers.TrainingArguments subclass (TRL configs included)."""
@@ -24,13 +31,17 @@ class Device:
 
     @property
     def torch_device(self) -> str:
-        return "cuda" if self.kind == "cuda" else "cpu"
+        if self.kind == "cpu":
+            return "cpu"
+        from .distributed import local_rank
+
+        return f"cuda:{local_rank()}" if self.processes > 1 else "cuda"
 
 
-def detect() -> Device:
+def detect(processes: int = 1) -> Device:
     import torch
 
     if torch.cuda.is_available():
         major, _minor = torch.cuda.get_device_capability(0)
-        return Device("cuda", "bf16" if major >= 8 else "fp16", torch.cuda.get_device_name(0))
-    return Device("cpu", "fp32", "cpu")
+        return Device("cuda", "bf16" if major >= 8 else "fp16", torch.cuda.get_device_name(0), processes)
+    return Device("cpu", "fp32", "cpu", processes)

@@ -7,7 +7,7 @@ label names, so the predictor rebuilds the head the adapter was trained with.
 
 from __future__ import annotations
 
-from . import sft_runner, transformers_runner
+from . import distributed, sft_runner, transformers_runner
 from .peft_config import parse
 from .result import Result
 
@@ -28,7 +28,7 @@ def train(job, config, device) -> Result:
             return get_peft_model(model, lora)
 
         result = transformers_runner.train(job, config, device, wrap_model=wrap)
-        if result.status == "succeeded":
+        if result.status == "succeeded" and distributed.is_main():
             holder["config"].save_pretrained(str(job.model_dir))  # labels and problem type for the predictor
         return result
     return sft_runner.train(job, config, device, peft_config=config.lora_config("CAUSAL_LM"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-from .config_base import TrainerConfig, parse_config
+from .config_base import TrainerConfig, parse_config, refuse_processes
 from .errors import InvalidConfigError
+
+PPO_SINGLE_PROCESS = "PPO (trl 1.12) trains in one process here; grpo and rloo take several"
 
 
 @dataclasses.dataclass
@@ -37,6 +39,8 @@ class OnlineRlConfig(TrainerConfig):
         super().validate()
         if self.temperature <= 0:
             raise InvalidConfigError("config `temperature` must be > 0")
+        if self.algorithm == "ppo":
+            refuse_processes(self.num_processes, PPO_SINGLE_PROCESS)
         if self.algorithm == "ppo" and self.per_device_train_batch_size % self.num_mini_batches:
             raise InvalidConfigError("config `per_device_train_batch_size` must be a multiple of `num_mini_batches`")
         if self.algorithm != "ppo" and self.num_generations < 2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from . import protocol, trainer_loop
+from . import distributed, protocol, trainer_loop
 from .data import load_splits
 from .errors import InvalidDataError
 from .result import Result
@@ -123,8 +123,9 @@ def _train_bi_encoder(job, config, device, width, label_kind, train_set, test_se
         metrics.update(_bi_encoder_metrics(model, width, label_kind, test_set))
         protocol.metrics(callback.last_step, metrics, "eval")
     protocol.emit("phase", phase="saving")
-    model.save_pretrained(str(job.model_dir))
-    (job.model_dir / MARKER).write_text(json.dumps({"kind": "bi-encoder", "loss": loss_name}), encoding="utf-8")
+    if distributed.is_main():
+        model.save_pretrained(str(job.model_dir))
+        (job.model_dir / MARKER).write_text(json.dumps({"kind": "bi-encoder", "loss": loss_name}), encoding="utf-8")
     protocol.emit("artifact", kind="model", path="model")
     return Result("succeeded", callback.last_step, metrics, job.model_dir)
 
@@ -189,7 +190,8 @@ def _train_cross_encoder(job, config, device, width, label_kind, train_set, test
                 metrics["accuracy"] = float(np.mean((scores > 0.5) == labels))
         protocol.metrics(callback.last_step, metrics, "eval")
     protocol.emit("phase", phase="saving")
-    model.save_pretrained(str(job.model_dir))
-    (job.model_dir / MARKER).write_text(json.dumps({"kind": "cross-encoder", "num_labels": num_labels}), encoding="utf-8")
+    if distributed.is_main():
+        model.save_pretrained(str(job.model_dir))
+        (job.model_dir / MARKER).write_text(json.dumps({"kind": "cross-encoder", "num_labels": num_labels}), encoding="utf-8")
     protocol.emit("artifact", kind="model", path="model")
     return Result("succeeded", callback.last_step, metrics, job.model_dir)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-from .config_base import parse_config
+from .config_base import parse_config, refuse_processes
 from .errors import InvalidConfigError
 
+SINGLE_PROCESS = "SetFit trains in one process"
 PASSTHROUGH = frozenset({"distance_metric_name", "end_to_end", "l2_weight", "eval_max_steps"})
 
 
@@ -40,9 +41,11 @@ class SetFitConfig:
     use_amp: bool = False
     use_differentiable_head: bool = False
     multi_target_strategy: Literal["one-vs-rest", "multi-output", "classifier-chain"] = "one-vs-rest"
+    num_processes: int = 1
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def validate(self) -> None:
+        refuse_processes(self.num_processes, SINGLE_PROCESS)
         if self.body_learning_rate <= 0 or self.head_learning_rate <= 0:
             raise InvalidConfigError("config `body_learning_rate` and `head_learning_rate` must be > 0")
         if self.max_steps <= 0 and self.num_epochs <= 0:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-from .config_base import parse_config
+from .config_base import parse_config, refuse_processes
 from .errors import InvalidConfigError
+
+SINGLE_PROCESS = "spaCy trains in one process"
 
 
 @dataclasses.dataclass
@@ -28,9 +30,11 @@ class SpacyConfig:
     architecture: Literal["bow", "ensemble"] = "bow"
     threshold: float = 0.5  # textcat_multilabel: a label is predicted when its score exceeds this
     save_steps: int = 1000
+    num_processes: int = 1
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def validate(self) -> None:
+        refuse_processes(self.num_processes, SINGLE_PROCESS)
         if self.learning_rate <= 0:
             raise InvalidConfigError("config `learning_rate` must be > 0")
         if self.max_steps <= 0 and self.max_epochs <= 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import protocol
+from . import distributed, protocol
 from .callbacks import ProtocolCallback
 from .checkpoints import last_checkpoint
 from .result import Result
@@ -40,9 +40,10 @@ def final_evaluation(trainer, callback: ProtocolCallback) -> dict[str, float]:
 
 
 def save(trainer, job, tokenizer=None) -> None:
+    """Every rank calls it (the Trainer gathers the weights where it must); rank 0 alone writes."""
     protocol.emit("phase", phase="saving")
     trainer.save_model(str(job.model_dir))
-    if tokenizer is not None:
+    if tokenizer is not None and distributed.is_main():
         tokenizer.save_pretrained(str(job.model_dir))
     protocol.emit("artifact", kind="model", path="model")
 

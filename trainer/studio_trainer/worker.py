@@ -3,6 +3,9 @@
 Exit status: 0 when the run succeeded or was cancelled (SIGTERM), 2 when job.json, the config or the
 prepared data is invalid (nothing was trained), 1 when training failed. The last stdout line is `done`
 or `error`.
+
+A config with `num_processes` > 1 makes this process exec `accelerate launch` on the same job
+(distributed.py); in the ranks it starts, rank 0 alone reports, locks the output folder and saves.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, cancel, devices, protocol, registry
+from . import __version__, cancel, devices, distributed, protocol, registry
 from .errors import StudioTrainerError
 from .job import Job, load_job
 
@@ -76,7 +79,9 @@ def report_error(error: BaseException, job: Job | None = None) -> None:
 
 
 def run_job(job_path: str) -> int:
-    protocol.install()
+    if not distributed.launched() and distributed.requested_processes(job_path) > 1:
+        return launch(job_path, distributed.requested_processes(job_path))
+    protocol.install(silent=not distributed.is_main())
     cancel.install()
     cancel.watch_parent()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -91,12 +96,16 @@ def run_job(job_path: str) -> int:
         report_error(error)
         return 1
     try:
-        device = devices.detect()
+        device = devices.detect(distributed.world_size())
         from .checkpoints import last_checkpoint, lock_output
 
-        output_lock = lock_output(job)  # noqa: F841 (held until the process ends)
+        # Rank 0 holds the lock (another rank asking too would wait on it forever); the others wait
+        # here until rank 0 has it, so that no rank reads the checkpoints before an earlier run let go.
+        output_lock = lock_output(job) if distributed.is_main() else None  # noqa: F841 (held until the process ends)
+        distributed.wait_for_everyone()
         resumes = getattr(runner, "resumes", lambda _config: True)(config)
         resumed = last_checkpoint(job) if job.resume_from_checkpoint and resumes else None
+        print(f"[studio_trainer] rank {distributed.rank()} of {distributed.world_size()} on {device.label}", file=sys.stderr, flush=True)
         protocol.emit(
             "started",
             job_id=job.job_id,
@@ -122,6 +131,40 @@ def run_job(job_path: str) -> int:
         step=int(result.step),
     )
     return 0
+
+
+def launch(job_path: str, processes: int) -> int:
+    """`num_processes` > 1: check the job in this process, then become `accelerate launch` on it (exec).
+
+    Refused here, with the usual error event: a job or config the worker refuses anyway (one process
+    reports it, not N), and more processes than visible GPUs on a CUDA machine. Without CUDA the ranks
+    train on the CPU (gloo), as many as asked."""
+    try:
+        job = load_job(job_path)
+        registry.runner_for(job).parse_config(job)
+        import torch
+
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if gpus and processes > gpus:
+            from .errors import InvalidConfigError
+
+            raise InvalidConfigError(f"config `num_processes` is {processes} but this machine shows {gpus} GPU(s): one process per GPU")
+    except StudioTrainerError as error:
+        protocol.install()
+        report_error(error)
+        return 2
+    except Exception as error:  # an import failure of a framework, say
+        protocol.install()
+        report_error(error)
+        return 1
+    command = distributed.launch_command(job_path, processes)
+    print(f"[studio_trainer] {processes} processes on {'CUDA' if gpus else 'the CPU (gloo)'}: {' '.join(command[1:])}", file=sys.stderr, flush=True)
+    cancel.die_with_parent()  # kept across exec: the launcher ends (and stops the ranks) when the studio's worker dies
+    os.environ[distributed.STUDIO_PID_VARIABLE] = str(os.getppid())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+    return 1  # not reached
 
 
 def validate_job(job_path: str) -> int:

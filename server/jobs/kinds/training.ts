@@ -1,7 +1,8 @@
 /**
  * A training run: the dataset's rows prepared exactly as `studio prepare` writes them, the training
  * environment made on first need, then the Python worker (`python -m studio_trainer --job job.json`)
- * spawned on them. Its stdout events become the job's progress, its stored events (job_event) and
+ * spawned on them (with `num_processes` > 1 in the config, it execs `accelerate launch` on the same
+ * job, keeping its pid: trainer/studio_trainer/distributed.py). Its stdout events become the job's progress, its stored events (job_event) and
  * its result; its stderr is the job's log. Everything lives in the job's folder (trainingJobDir):
  * prepared/, pins.json (+ the task.json and config.json its command names), job.json, output/
  * (checkpoints, model), events.jsonl, log.txt.
@@ -249,7 +250,10 @@ async function runTrainer(
     );
     const code = await exited;
     if (failure !== undefined) throw new JobFailure(failure.message, failure.traceback);
-    if (code !== 0 || !done) throw new Error(`the training worker exited with status ${code} without finishing (see log.txt)`);
+    // Several processes: the launcher (accelerate's) ends with 128 + SIGTERM after its ranks saved and
+    // reported the cancel, which is then as good as a single process's exit 0.
+    const cancelled = run.signal.aborted && done?.status === "cancelled";
+    if ((code !== 0 && !cancelled) || !done) throw new Error(`the training worker exited with status ${code} without finishing (see log.txt)`);
     return done;
   } finally {
     await close();

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { advanced, basic, int, positive, runnerConfig } from "./fields";
-import { checkStepsOrEpochs, epochs, learningRate, trainerArguments } from "./trainer-arguments";
+import { checkSingleProcess, checkStepsOrEpochs, epochs, learningRate, trainerArguments } from "./trainer-arguments";
 
 export const ONLINE_RL_ALGORITHMS = ["ppo", "grpo", "rloo"] as const;
 
@@ -33,6 +33,7 @@ export const onlineRlConfigSchema = runnerConfig(
     passThrough: false,
     check(config, ctx) {
       checkStepsOrEpochs(config, ctx);
+      if (config.algorithm === "ppo") checkSingleProcess(config, ctx, "PPO (trl 1.12) trains in one process here; grpo and rloo take several");
       if (config.algorithm === "ppo" && config.per_device_train_batch_size % config.num_mini_batches) {
         ctx.addIssue({ code: "custom", path: ["num_mini_batches"], message: "per_device_train_batch_size must be a multiple of num_mini_batches" });
       }

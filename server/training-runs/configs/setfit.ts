@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { advanced, atLeast, basic, int, positive, runnerConfig } from "./fields";
+import { checkSingleProcess, numProcesses } from "./trainer-arguments";
 
 export const setfitConfigSchema = runnerConfig(
   {
@@ -32,10 +33,12 @@ export const setfitConfigSchema = runnerConfig(
     end_to_end: advanced(z.boolean().optional(), "Passed to setfit: train the body with a differentiable head too."),
     l2_weight: advanced(atLeast(0).optional(), "Passed to setfit: L2 weight of a differentiable head."),
     eval_max_steps: advanced(int().optional(), "Passed to setfit: steps of each evaluation (-1: all)."),
+    num_processes: numProcesses("Training processes: 1 (SetFit trains in one process)."),
   },
   {
     passThrough: false,
     check(config, ctx) {
+      checkSingleProcess(config, ctx, "SetFit trains in one process");
       if (config.max_steps <= 0 && config.num_epochs <= 0) ctx.addIssue({ code: "custom", path: ["max_steps"], message: "needs max_steps > 0 or num_epochs > 0" });
       if (config.use_differentiable_head && config.multi_target_strategy === "classifier-chain") {
         ctx.addIssue({ code: "custom", path: ["multi_target_strategy"], message: "a differentiable head supports one-vs-rest and multi-output only" });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { advanced, basic, fraction, int, positive, runnerConfig } from "./fields";
+import { checkSingleProcess, numProcesses } from "./trainer-arguments";
 
 export const spacyConfigSchema = runnerConfig(
   {
@@ -18,10 +19,12 @@ export const spacyConfigSchema = runnerConfig(
     architecture: advanced(z.enum(["bow", "ensemble"]).default("bow"), "bow: spacy.TextCatBOW.v3 (fast); ensemble: spacy.TextCatEnsemble.v2 (spaCy's default)."),
     threshold: advanced(z.number().min(0).max(1).default(0.5), "textcat_multilabel: a label is predicted when its score exceeds this."),
     save_steps: advanced(int(1).default(1000), "A checkpoint (the pipeline) every this many steps."),
+    num_processes: numProcesses("Training processes: 1 (spaCy trains in one process)."),
   },
   {
     passThrough: false,
     check(config, ctx) {
+      checkSingleProcess(config, ctx, "spaCy trains in one process");
       if (config.max_steps <= 0 && config.max_epochs <= 0) ctx.addIssue({ code: "custom", path: ["max_steps"], message: "needs max_steps > 0 or max_epochs > 0" });
     },
   },

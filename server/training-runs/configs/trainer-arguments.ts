@@ -27,7 +27,18 @@ export const trainerArguments = {
   save_total_limit: advanced(int(1).nullable().default(2), "Checkpoints kept (older ones are deleted); null keeps all."),
   eval_steps: advanced(int(1).nullable().default(null), "Evaluate on the test split every this many steps; null: only at the end."),
   evaluate_before_training: advanced(z.boolean().default(false), "Evaluate once before the first step, so the curves start from the untrained model."),
+  num_processes: numProcesses("Training processes in this machine (accelerate launch): one per GPU, at most the GPUs it shows; without CUDA, CPU processes (gloo). The batch size is per process."),
 };
+
+/** `num_processes`: above 1 the worker becomes `accelerate launch` (trainer/studio_trainer/distributed.py). */
+export function numProcesses(description: string) {
+  return advanced(int(1).default(1), description);
+}
+
+/** A runner that trains in one process refuses `num_processes` > 1 (config_base.refuse_processes says the same). */
+export function checkSingleProcess(config: { num_processes: number }, ctx: z.RefinementCtx, why: string): void {
+  if (config.num_processes > 1) ctx.addIssue({ code: "custom", path: ["num_processes"], message: `must be 1: ${why}` });
+}
 
 /** Neither max_steps > 0 nor epochs > 0 leaves nothing to train. */
 export function checkStepsOrEpochs(config: { max_steps: number; num_train_epochs: number }, ctx: z.RefinementCtx): void {

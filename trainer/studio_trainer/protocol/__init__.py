@@ -26,13 +26,16 @@ _writer: io.TextIOBase | None = None
 _lock = threading.Lock()
 
 
-def install() -> None:
-    """Reserve the real stdout for protocol lines; everything else written to fd 1 goes to stderr."""
+def install(silent: bool = False) -> None:
+    """Reserve the real stdout for protocol lines; everything else written to fd 1 goes to stderr.
+
+    `silent`: a rank other than 0 of a multi-process run, whose events would repeat rank 0's: they go
+    nowhere, and its fd 1 goes to stderr all the same."""
     global _writer
     if _writer is not None:
         return
     sys.stdout.flush()
-    protocol_fd = os.dup(1)
+    protocol_fd = os.open(os.devnull, os.O_WRONLY) if silent else os.dup(1)
     os.dup2(2, 1)
     _writer = os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1, closefd=True)
     sys.stdout = sys.stderr

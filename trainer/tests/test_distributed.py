@@ -1,0 +1,123 @@
+"""Several processes (`num_processes` > 1): the worker becomes `accelerate launch`; rank 0 alone reports.
+
+No GPU here: the ranks are CPU processes on gloo, which is what a GPU-less machine gets too. The
+multi-GPU path differs only in the device each rank takes (cuda:LOCAL_RANK) and nccl.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import worker_env
+from tests.test_trl import trl_job
+from tests import samples
+
+# Two CPU processes on a shared machine: one thread each.
+TWO_PROCESSES = {"OMP_NUM_THREADS": "1"}
+
+
+def sft_job(tmp_path, tiny_llama_dir, **config):
+    train, test = samples.instructions_sft_text()
+    base = {"learning_rate": 5e-3, "max_steps": 8, "per_device_train_batch_size": 4, "max_length": 96, "evaluate_before_training": True, "num_processes": 2}
+    return trl_job(tmp_path, "sft", tiny_llama_dir, train, test, {**base, **config}, "sft-2")
+
+
+def test_two_processes_train_once_and_report_once(worker, tmp_path, tiny_llama_dir):
+    worker.extra_env.update(TWO_PROCESSES)
+    run = worker.run(sft_job(tmp_path, tiny_llama_dir))
+    assert run.returncode == 0, run.stderr[-4000:]
+    assert [e["event"] for e in run.events].count("started") == 1
+    assert [e["event"] for e in run.events].count("done") == 1
+    started = run.of("started")[0]
+    assert started["device"] == "cpu × 2 processes (gloo)"
+    # one rank's progress: each step once, in order, up to max_steps (two ranks would repeat them)
+    steps = [e["step"] for e in run.of("progress")]
+    assert steps == sorted(steps) and len(steps) == len(set(steps)) and steps[-1] == 8, steps
+    assert len(run.of("artifact")) == 1
+    # both ranks ran (the log says so), and one batch of 4 rows per rank makes a step's 8
+    assert "rank 0 of 2" in run.stderr and "rank 1 of 2" in run.stderr
+    eval_losses = run.metric_series("loss", "eval")
+    assert eval_losses[0] > eval_losses[-1], eval_losses  # learned: before training vs the final evaluation
+    model = run.output_dir / "model"
+    assert (model / "model.safetensors").is_file() and (model / "tokenizer.json").is_file()
+    from tests.test_trl import generate
+
+    assert isinstance(generate(model, "supervised_fine_tuning", {"prompt": "### Instruction: How", "max_new_tokens": 4})["text"], str)
+
+
+def test_cancel_stops_every_rank_at_one_step_and_resume_continues(worker, tmp_path, tiny_llama_dir):
+    worker.extra_env.update(TWO_PROCESSES)
+    job = sft_job(tmp_path, tiny_llama_dir, max_steps=12, evaluate_before_training=False, save_steps=100)
+    first = worker.run(job, cancel_at_step=2)
+    assert first.returncode == 128 + signal.SIGTERM  # accelerate's launcher re-raises the signal it passed on
+    done = first.done
+    assert done["status"] == "cancelled", first.stderr[-4000:]
+    stopped_at = done["step"]
+    assert 2 <= stopped_at < 12
+    checkpoint = first.output_dir / "checkpoints" / f"checkpoint-{stopped_at}"
+    assert (checkpoint / "trainer_state.json").is_file()
+    assert {p.name for p in checkpoint.glob("rng_state_*.pth")} == {"rng_state_0.pth", "rng_state_1.pth"}  # both ranks saved at that step
+    second = worker.run({**job, "resume_from_checkpoint": True})
+    assert second.returncode == 0, second.stderr[-4000:]
+    assert second.events[0]["resumed_from"] == f"checkpoint-{stopped_at}"
+    assert second.done["status"] == "succeeded" and second.done["step"] == 12
+
+
+def _descendants(pid: int) -> set[int]:
+    import psutil
+
+    try:
+        return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def test_every_rank_ends_when_the_studio_worker_dies(tmp_path, tiny_llama_dir):
+    """The studio's worker (here a stand-in process) is killed: the launcher and both ranks end, and the
+    output folder's lock is free for the next attempt."""
+    import psutil
+
+    job = sft_job(tmp_path, tiny_llama_dir, max_steps=400, evaluate_before_training=False, save_steps=1000)
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job))
+    # The stand-in spawns the trainer, prints its pid, and reads its stdout until it is killed.
+    stand_in = subprocess.Popen(
+        [sys.executable, "-c", "import subprocess, sys\n"
+         f"p = subprocess.Popen([sys.executable, '-m', 'studio_trainer', '--job', {str(path)!r}], stdout=subprocess.PIPE)\n"
+         "print(p.pid, flush=True)\n"
+         "for line in p.stdout:\n    print(line.decode().strip(), flush=True)\n"],
+        stdout=subprocess.PIPE, text=True, env=worker_env(tmp_path / "hf-home", dict(TWO_PROCESSES)), cwd=tmp_path,
+    )
+    launcher = int(stand_in.stdout.readline())
+    for line in stand_in.stdout:
+        if '"event": "progress"' in line and '"step": 2' in line:
+            break
+    ranks = _descendants(launcher)
+    assert len([p for p in ranks if "studio_trainer" in " ".join(psutil.Process(p).cmdline())]) == 2
+    stand_in.kill()
+    stand_in.wait()
+    deadline = time.monotonic() + 90
+    alive = {launcher, *ranks}
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE}
+        time.sleep(0.5)
+    assert not alive, f"still running: {alive}"
+    # they stopped the way an orphaned single-process run does: a checkpoint at the next step end
+    assert list((tmp_path / "out" / "checkpoints").glob("checkpoint-*/trainer_state.json"))
+    import fcntl
+
+    with open(job["output_dir"] + "/.trainer.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a rank still held it
+
+
+def test_a_single_process_runner_refuses_two_before_launching(worker, tmp_path):
+    train, test, meta = samples.sentiment_classification()
+    prepared = samples.write_prepared(tmp_path / "prepared", train, test, meta)
+    job = {"job_id": "setfit-2", "framework": "setfit", "task": "text_classification", "model": "unused", "prepared_dir": str(prepared), "output_dir": str(tmp_path / "out"), "config": {"num_processes": 2}, "seed": 0}
+    run = worker.run(job)
+    assert run.returncode == 2
+    assert [e["event"] for e in run.events] == ["error"]  # refused before any launch: one process, one line
+    assert run.events[0]["message"] == "config `num_processes` must be 1: SetFit trains in one process"
