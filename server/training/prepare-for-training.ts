@@ -95,16 +95,26 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       if (openLabels) deferred.push({ record, samples });
       else addRows(record, samples);
     };
-    // A formatting function runs in a worker thread, a batch of records per round trip; the
+    // A formatting function runs in worker threads, a batch of records per round trip; the
     // records are then handled in stream order as before. Prepare stops at the first failing
-    // record, so the worker need not run the rest of its batch.
+    // record, so the workers need not run the rest of its batch. While they format one batch, this
+    // thread reads (and decodes) the next.
     const batched = plan.task.prefetch !== undefined;
     let batch: StoredRecord[] = [];
+    let formatting: { records: StoredRecord[]; done: Promise<void> } | undefined;
+    const finishFormatting = async () => {
+      const running = formatting;
+      formatting = undefined;
+      if (!running) return;
+      await running.done;
+      for (const record of running.records) addSamples(record);
+    };
     const flush = async () => {
+      await finishFormatting();
       const records = batch;
       batch = [];
-      await plan.prefetch(records, { stopAtFirstError: true });
-      for (const record of records) addSamples(record);
+      formatting = { records, done: plan.prefetch(records, { stopAtFirstError: true }) };
+      formatting.done.catch(() => {}); // awaited by finishFormatting; the prepare may end (throw) first
     };
 
     let accepted = 0;
@@ -123,6 +133,7 @@ export async function prepareForTraining(input: PrepareInput): Promise<PreparedD
       else if (batch.push(record) >= FUNCTION_BATCH_SIZE) await flush();
     }
     if (batch.length > 0) await flush();
+    await finishFormatting();
 
     if (openLabels) {
       labels = plan.labelSpace(() => deferred.flatMap((d) => d.samples.filter((s): s is Sample => s !== undefined)));

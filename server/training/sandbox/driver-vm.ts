@@ -1,8 +1,9 @@
 /**
  * One QuickJS runtime + context with the driver (./driver.ts) installed, and the only code that
  * talks to quickjs-emscripten. Every entry into QuickJS runs under a deadline enforced by the
- * runtime's interrupt handler, and only strings cross the boundary (JSON in, JSON out), so no host
- * object is ever reachable from inside.
+ * runtime's interrupt handler, and only data crosses the boundary (samples in QuickJS's binary
+ * serialisation, code and JSON strings in, JSON strings out), so no host object is ever reachable
+ * from inside.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten";
 import { Deadline } from "./deadline";
@@ -41,6 +42,7 @@ export class VmAbort extends Error {
 interface DriverFunctions {
   load: QuickJSHandle;
   select: QuickJSHandle;
+  setBatch: QuickJSHandle;
   call: QuickJSHandle;
   settle: QuickJSHandle;
 }
@@ -64,6 +66,7 @@ export class DriverVm {
       this.driver = {
         load: this.context.getProp(driver, "load"),
         select: this.context.getProp(driver, "select"),
+        setBatch: this.context.getProp(driver, "setBatch"),
         call: this.context.getProp(driver, "call"),
         settle: this.context.getProp(driver, "settle"),
       };
@@ -93,10 +96,36 @@ export class DriverVm {
     });
   }
 
-  /** Runs the selected function on one sample; returns the driver's JSON envelope. */
-  call(sampleJson: string): string {
+  /**
+   * Hands the driver a run of samples: `document` is QuickJS's binary serialisation of an array
+   * (sample-encoding.ts), decoded in C. Runs under the next record's deadline.
+   */
+  setBatch(document: Uint8Array): void {
+    this.guarded(() => {
+      const buffer = this.context.newArrayBuffer(document.byteLength === document.buffer.byteLength ? document.buffer : document.slice().buffer);
+      let samples: QuickJSHandle | undefined;
+      try {
+        samples = this.context.decodeBinaryJSON(buffer);
+        // A failed decode (out of memory; the bytes are our own) gives an exception value.
+        if (this.context.typeof(samples) !== "object") throw new VmAbort("error", "InternalError: out of memory while handing the samples to the function");
+        this.unwrap(this.context.callFunction(this.driver.setBatch, this.context.undefined, samples)).dispose();
+      } finally {
+        samples?.dispose();
+        buffer.dispose();
+      }
+    });
+  }
+
+  /** Runs the selected function on the index-th sample of the last setBatch; returns the driver's JSON envelope. */
+  call(index: number): string {
     return this.guarded(() => {
-      let outcome = this.callString(this.driver.call, sampleJson);
+      const indexHandle = this.context.newNumber(index);
+      let outcome: string;
+      try {
+        outcome = this.getString(this.unwrap(this.context.callFunction(this.driver.call, this.context.undefined, indexHandle)));
+      } finally {
+        indexHandle.dispose();
+      }
       // Promise callbacks (the user's, and the driver's for async results) run as jobs; draining
       // them here also keeps stray jobs from piling up across records.
       if (this.runtime.hasPendingJob()) this.runPendingJobs();
@@ -143,14 +172,18 @@ export class DriverVm {
   private callString(fn: QuickJSHandle, ...args: string[]): string {
     const handles = args.map((arg) => this.context.newString(arg));
     try {
-      const result = this.unwrap(this.context.callFunction(fn, this.context.undefined, ...handles));
-      try {
-        return this.context.getString(result);
-      } finally {
-        result.dispose();
-      }
+      return this.getString(this.unwrap(this.context.callFunction(fn, this.context.undefined, ...handles)));
     } finally {
       for (const handle of handles) handle.dispose();
+    }
+  }
+
+  /** The string `result` holds; disposes it. */
+  private getString(result: QuickJSHandle): string {
+    try {
+      return this.context.getString(result);
+    } finally {
+      result.dispose();
     }
   }
 

@@ -8,8 +8,10 @@
  *     object are frozen. Frozen intrinsics are what make it safe to reuse one context for every
  *     record: `Object.prototype.x = 1` throws instead of leaking into the next record.
  *   - Driver: load(code, names) evaluates the user's code and lists its functions, select(id)
- *     picks one, call(sampleJson) runs it and returns a JSON envelope (never a live object), and
- *     settle() finishes an async result after the host has run pending jobs.
+ *     picks one, setBatch(samples) takes a run of samples (decoded from QuickJS's binary format by
+ *     the host, sample-encoding.ts), call(i) runs the function on the i-th and returns a JSON
+ *     envelope (never a live object), and settle() finishes an async result after the host has run
+ *     pending jobs.
  * The evaluator is defined outside the driver's closure so eval'd user code cannot see the
  * driver's variables.
  *
@@ -281,10 +283,19 @@ export const DRIVER_SOURCE = String.raw`
 
   // ---- calling it ------------------------------------------------------------------------------
 
-  function call(sampleJson) {
-    var result;
+  // setBatch(samples) hands over a run of decoded samples; call(i) formats the i-th and lets go of it.
+  var batch = [];
+
+  function setBatch(samples) {
+    if (!isArray(samples)) throw new TypeError("the samples must be an array");
+    batch = samples;
+  }
+
+  function call(index) {
+    var sample = batch[index], result;
+    batch[index] = undefined;
     try {
-      result = formatter(JSON.parse(sampleJson));
+      result = formatter(sample);
       if (result instanceof NativePromise) return awaitResult(result);
     } catch (error) {
       return reportThrown(error);
@@ -415,7 +426,7 @@ export const DRIVER_SOURCE = String.raw`
     }
   }
 
-  return Object.freeze({ load: load, select: select, call: call, settle: settle });
+  return Object.freeze({ load: load, select: select, setBatch: setBatch, call: call, settle: settle });
 })(function (module, exports, require, __sandbox_begin__, __sandbox_register__, __sandbox_code__) {
   "use strict";
   return eval(__sandbox_code__);

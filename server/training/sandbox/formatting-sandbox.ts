@@ -10,10 +10,21 @@ import { DriverVm, VmAbort, type VmLimits } from "./driver-vm";
 import { takeSpareEngineModule } from "./engine-modules";
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
 import type { FormattingResult } from "./types";
+import { batchDocument, sampleCount, type EncodedSamples } from "./sample-encoding";
 import type { PreparedSource } from "./source";
+
+/**
+ * How many samples are decoded into the VM at once, and at most how many bytes of them (a single
+ * larger sample goes alone): one decode per run instead of a JSON.parse per record, while the
+ * samples waiting their turn hold little of the function's memory limit.
+ */
+const MAX_RUN_RECORDS = 64;
+const MAX_RUN_BYTES = 256 * 1024;
 
 export class QuickJSFormattingSandbox {
   private vm: DriverVm | undefined;
+  /** The run of samples handed to `vm`: records [start, end) of `samples`, `next` the one to call next. */
+  private run: { vm: DriverVm; samples: EncodedSamples; start: number; end: number; next: number } | undefined;
   private functionId = -1;
   private calls = 0;
   private disposed = false;
@@ -39,15 +50,18 @@ export class QuickJSFormattingSandbox {
     return sandbox;
   }
 
-  /** Runs the function on one sample, given as JSON (the host serialises it once, on its side). */
-  call(sampleJson: string, recordLabel?: string): FormattingResult {
+  /**
+   * Runs the function on sample `index` of `samples` (encoded once by the host, sample-encoding.ts).
+   * Called in order: a run of the samples that follow is decoded into the VM together.
+   */
+  call(samples: EncodedSamples, index: number, recordLabel?: string): FormattingResult {
     if (this.disposed) throw new Error("formatting sandbox used after dispose()");
     this.calls += 1;
     const where = `on ${recordLabel ?? `record ${this.calls}`}`;
     const vm = this.vm ?? this.restart(where);
     let outcome: DriverOutcome;
     try {
-      outcome = JSON.parse(vm.call(sampleJson)) as DriverOutcome;
+      outcome = JSON.parse(vm.call(this.decoded(vm, samples, index))) as DriverOutcome;
     } catch (error) {
       if (!(error instanceof VmAbort)) throw error;
       this.discardVm();
@@ -57,6 +71,26 @@ export class QuickJSFormattingSandbox {
     // A memory error may have left half-built state behind; start the next record from scratch.
     if (outcome.errorKind === "memory") this.discardVm();
     throw failure(outcome.errorKind, outcome.detail, where, this.limits, recordLabel);
+  }
+
+  /**
+   * Where sample `index` sits in the run of samples decoded into `vm`, decoding the next run first
+   * if it is not there (a new VM, new samples, or past the run's end).
+   */
+  private decoded(vm: DriverVm, samples: EncodedSamples, index: number): number {
+    const run = this.run;
+    if (run && run.vm === vm && run.samples === samples && run.next === index && index < run.end) {
+      run.next += 1;
+      return index - run.start;
+    }
+    const count = sampleCount(samples);
+    const { offsets } = samples;
+    let end = index + 1;
+    while (end < count && end - index < MAX_RUN_RECORDS && offsets[end + 1]! - offsets[index]! <= MAX_RUN_BYTES) end++;
+    this.run = undefined;
+    vm.setBatch(batchDocument(samples, index, end));
+    this.run = { vm, samples, start: index, end, next: index + 1 };
+    return 0;
   }
 
   /** Returns the bytes of wasm memory given up (freed when the instance is garbage-collected). */
@@ -115,6 +149,7 @@ export class QuickJSFormattingSandbox {
   private discardVm(): void {
     const vm = this.vm;
     this.vm = undefined;
+    this.run = undefined;
     if (!vm) return;
     vm.dispose();
     if (vm.isCrashed) this.dropModule();

@@ -1,10 +1,11 @@
 /**
  * Messages between the main thread (worker-pool.ts) and the sandbox worker (sandbox-worker.ts).
- * Only plain data crosses: the user's prepared code, samples as JSON strings, results, and errors
+ * Only plain data crosses: the user's prepared code, samples as bytes (sample-encoding.ts), results, and errors
  * flattened to their fields. The worker handles one request at a time, in order; `dispose` needs
  * no answer.
  */
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
+import type { EncodedSamples } from "./sample-encoding";
 import type { FormattingResult } from "./types";
 import type { VmLimits } from "./driver-vm";
 import type { PreparedSource } from "./source";
@@ -18,8 +19,8 @@ export type WorkerRequest =
       type: "call";
       requestId: number;
       sandboxId: number;
-      /** One JSON string per record. */
-      samples: string[];
+      /** The records' samples, in QuickJS's binary serialisation (sample-encoding.ts). */
+      samples: EncodedSamples;
       recordLabels: (string | undefined)[];
       stopAtFirstError: boolean;
       /**

@@ -10,6 +10,7 @@ import type { VmLimits } from "./driver-vm";
 import type { FormattingResult } from "./types";
 import { fromErrorData, type CallOutcomeData } from "./protocol";
 import type { PreparedSource } from "./source";
+import { encodeSamples, sliceSamples, type EncodedSamples } from "./sample-encoding";
 import { pickWorker, sandboxSliceMs, WorkerLost, type SandboxWorker } from "./worker-pool";
 
 export interface SandboxSpec {
@@ -87,7 +88,7 @@ export class RemoteSandbox {
    */
   async callMany(inputs: readonly FormattingInput[], options: CallOptions = {}): Promise<CallOutcome[]> {
     const { signal, budget } = options;
-    const samples = inputs.map((input) => JSON.stringify(input.sample) ?? "null");
+    const samples = encodeSamples(inputs.map((input) => input.sample));
     const outcomes: (CallOutcome | undefined)[] = new Array(inputs.length);
     let pending = inputs.map((_, i) => i);
     let retries = 0;
@@ -111,7 +112,7 @@ export class RemoteSandbox {
           {
             type: "call",
             sandboxId: this.sandboxId,
-            samples: slice.map((i) => samples[i]!),
+            samples: ownBytes(sliceSamples(samples, slice[0]!, slice[0]! + slice.length)), // pending is always a run of consecutive records
             recordLabels: slice.map((i) => inputs[i]!.recordLabel),
             stopAtFirstError: options.stopAtFirstError ?? false,
             // A worker's queue is first come, first served, and an unfinished request queues again
@@ -211,4 +212,9 @@ function lostError(lost: WorkerLost, limits: VmLimits, recordLabel: string | und
     );
   }
   return new FormattingFunctionError("memory", `formatting function crashed the sandbox worker on ${where} (${lost.detail}); the worker was replaced`, details);
+}
+
+/** A copy holding just its own bytes: a view would make postMessage copy the whole batch's buffer. */
+function ownBytes(samples: EncodedSamples): EncodedSamples {
+  return { ...samples, bytes: samples.bytes.slice() };
 }

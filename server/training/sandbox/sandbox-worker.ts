@@ -14,6 +14,7 @@ import type { VmLimits } from "./driver-vm";
 import { ensureSpareEngineModule, newEngineModule } from "./engine-modules";
 import { FormattingFunctionError } from "./errors";
 import { QuickJSFormattingSandbox } from "./formatting-sandbox";
+import { sampleCount } from "./sample-encoding";
 import { HEARTBEAT, toErrorData, type CallOutcomeData, type WorkerReply, type WorkerRequest } from "./protocol";
 
 if (!parentPort) throw new Error("sandbox-worker.ts must run in a worker thread");
@@ -124,12 +125,13 @@ function callSlice(sandbox: QuickJSFormattingSandbox, request: Extract<WorkerReq
   let stoppedBy: FormattingFunctionError | undefined;
   runningRequestId = request.requestId;
   try {
-    for (let i = 0; i < request.samples.length && !stoppedBy; i++) {
+    const count = sampleCount(request.samples);
+    for (let i = 0; i < count && !stoppedBy; i++) {
       if (i > 0 && performance.now() - started >= request.sliceMs) break;
       Atomics.store(heartbeat, HEARTBEAT.ITEM, i);
       const recordLabel = request.recordLabels[i];
       try {
-        outcomes.push({ ok: true, result: sandbox.call(request.samples[i]!, recordLabel) });
+        outcomes.push({ ok: true, result: sandbox.call(request.samples, i, recordLabel) });
       } catch (error) {
         if (aborted()) break; // the interrupt was the abort, not this record's fault
         outcomes.push({ ok: false, error: toErrorData(error) });
