@@ -4,10 +4,12 @@
  * Target: p95 < 50 ms. Server time = the records.list procedure called as the HTTP handler calls
  * it (input validation, the dataset lookup, SQL, shaping) plus serializing its result, measured
  * around the call in the server process; HTTP parsing and sockets are not included. With sign-in
- * on (the default) each call's context is built as the HTTP handler builds it: a member's session
- * cookie resolved by better-auth (its signature, the session row and the user); --no-auth calls as
- * the in-process admin, as before sign-in.
- *   npx tsx bench/records-page.ts [--requests 2000] [--no-auth]
+ * on (the default) each call's context is built as the HTTP handler builds it: the session cookie
+ * of one of 32 members (one per client) resolved by requestUser, through its few-seconds cache
+ * (server/auth/session-cache.ts); --no-session-cache resolves every call through better-auth (its
+ * signature, the session row and the user), as before the cache; --no-auth calls as the
+ * in-process admin, as before sign-in.
+ *   npx tsx bench/records-page.ts [--requests 2000] [--no-auth | --no-session-cache] [--dataset bench-import-jsonl]
  */
 import crypto from "node:crypto";
 import type { Database } from "../server/db/client";
@@ -27,9 +29,10 @@ async function main() {
     // Loaded after benchDatabase(), which generates the Prisma client the router imports.
     const { createCaller } = await import("../server/api/root");
     const { IN_PROCESS_ADMIN } = await import("../server/auth/roles");
-    const signedIn = process.argv.includes("--no-auth") ? null : await memberSession(bench.db);
+    const cached = !process.argv.includes("--no-session-cache");
+    const signedIn = process.argv.includes("--no-auth") ? null : await memberSessions(bench.db, CLIENTS, cached);
     // Per call, as createContext does for a request: the session cookie resolved, then the caller.
-    const callerFor = async () => createCaller({ db: bench.db, user: signedIn ? await signedIn.user() : IN_PROCESS_ADMIN });
+    const callerFor = async (i: number) => createCaller({ db: bench.db, user: signedIn ? await signedIn.user(i) : IN_PROCESS_ADMIN });
     const annotators = await listAnnotators(bench.db.pool, dataset.id);
     const total = dataset.recordCount;
     const scenarios: { name: string; filter?: RecordFilter; sort?: RecordSort; randomCursor?: boolean }[] = [
@@ -48,7 +51,7 @@ async function main() {
     for (const scenario of scenarios) {
       const page = async (i: number) => {
         const cursor = scenario.randomCursor ? { index: Math.floor(((i * 7919) % 1000) / 1000 * total) } : null;
-        const page = await (await callerFor()).records.list({ dataset: DATASET, filter: scenario.filter, sort: scenario.sort, cursor, limit: 50 });
+        const page = await (await callerFor(i)).records.list({ dataset: DATASET, filter: scenario.filter, sort: scenario.sort, cursor, limit: 50 });
         JSON.stringify(page); // what the HTTP handler then does with it
         if (page.records.length === 0 && !scenario.randomCursor) throw new Error(`${scenario.name}: no records`);
       };
@@ -62,7 +65,7 @@ async function main() {
     }
     // After the runs: at the start, V8 is still compiling what it loaded and slows the probe down.
     const probe = `CPU probe ${cpuProbeMs()} ms`;
-    printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ${signedIn ? "signed in (session cookie)" : "no sign-in"}, ms (${probe})`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows);
+    printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ${signedIn ? `signed in (${CLIENTS} members' session cookies, ${cached ? "session cache on" : "no session cache"})` : "no sign-in"}, ms (${probe})`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows);
 
     // The match count shown beside the list (capped at 100k), one client: no target, but a
     // search count once took seconds.
@@ -84,25 +87,32 @@ async function main() {
   }
 }
 
-/** A member signed in through better-auth: user() resolves their session cookie as a request's context does. */
-async function memberSession(db: Database) {
+/**
+ * `count` members signed in through better-auth: user(i) resolves the session cookie of member
+ * i % count as a request's context does (requestUser), or, uncached, through better-auth each time.
+ */
+async function memberSessions(db: Database, count: number, cached: boolean) {
   const { authFor } = await import("../server/auth/auth");
-  const { requestUser } = await import("../server/auth/session");
+  const { lookUpSession, requestUser } = await import("../server/auth/session");
   const { deleteUser } = await import("../server/auth/users");
   const auth = authFor(db);
-  const email = `bench-${Date.now()}@studio.local`;
-  const password = crypto.randomBytes(12).toString("base64url");
-  const { user } = await auth.api.createUser({ body: { email, password, name: "Benchmark", role: "member" } });
-  const response = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
-  const cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]!).join("; ");
-  const headers = new Headers({ cookie });
+  const members: { id: string; headers: Headers }[] = [];
+  for (let n = 0; n < count; n++) {
+    const email = `bench-${Date.now()}-${n}@studio.local`;
+    const password = crypto.randomBytes(12).toString("base64url");
+    const { user } = await auth.api.createUser({ body: { email, password, name: `Benchmark ${n}`, role: "member" } });
+    const response = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+    const cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]!).join("; ");
+    members.push({ id: user.id, headers: new Headers({ cookie }) });
+  }
   return {
-    async user() {
-      const resolved = await requestUser(auth, headers);
+    async user(i: number) {
+      const { headers } = members[i % count]!;
+      const resolved = cached ? await requestUser(auth, headers) : (await lookUpSession(auth, headers))?.user;
       if (!resolved) throw new Error("the benchmark's session was refused");
       return resolved;
     },
-    remove: () => deleteUser(db.pool, user.id),
+    remove: () => Promise.all(members.map((member) => deleteUser(db.pool, member.id))),
   };
 }
 

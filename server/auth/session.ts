@@ -13,7 +13,8 @@ export async function requestUser(auth: StudioAuth, headers: Headers): Promise<S
   return cachedSessionUser(key, () => lookUpSession(auth, headers));
 }
 
-async function lookUpSession(auth: StudioAuth, headers: Headers): Promise<{ user: StudioUser; expiresAt: Date } | null> {
+/** better-auth's answer for the request, not remembered (bench/records-page.ts --no-session-cache compares). */
+export async function lookUpSession(auth: StudioAuth, headers: Headers): Promise<{ user: StudioUser; expiresAt: Date } | null> {
   // An unknown, revoked or expired token throws (better-auth's api-key plugin): the same as none.
   const session = await auth.api.getSession({ headers }).catch(() => null);
   if (!session) return null;
