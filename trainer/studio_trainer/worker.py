@@ -158,7 +158,8 @@ def launch(job_path: str, processes: int) -> int:
         report_error(error)
         return 1
     command = distributed.launch_command(job_path, processes)
-    print(f"[studio_trainer] {processes} processes on {'CUDA' if gpus else 'the CPU (gloo)'}: {' '.join(command[1:])}", file=sys.stderr, flush=True)
+    # The command without the job's path (a log holds no server path it can do without).
+    print(f"[studio_trainer] {processes} processes on {'CUDA' if gpus else 'the CPU (gloo)'}: {' '.join(command[1:-2])} …", file=sys.stderr, flush=True)
     cancel.die_with_parent()  # kept across exec: the launcher ends (and stops the ranks) when the studio's worker dies
     os.environ[distributed.STUDIO_PID_VARIABLE] = str(os.getppid())
     sys.stdout.flush()
