@@ -257,7 +257,7 @@ function configNotes(configName: ConfigName, config: ConfigValues, examples: num
     configName === "setfit"
       ? `${plan.effectiveBatch} pairs a step (${plan.sequencesPerStep} texts)`
       : "gradient_accumulation_steps" in config
-        ? `effective batch: ${config[batchKey] as number} × ${config.gradient_accumulation_steps as number} accumulation = ${plan.effectiveBatch}`
+        ? `effective batch: ${config[batchKey] as number} × ${config.gradient_accumulation_steps as number} accumulation${plan.processes > 1 ? ` × ${plan.processes} processes` : ""} = ${plan.effectiveBatch}`
         : `${plan.effectiveBatch} rows a step`;
   if (examples !== null) {
     const steps = `total: ${formatNumber(plan.totalSteps)} steps (${formatNumber(plan.stepsPerEpoch)} an epoch × ${round(plan.epochs)} epochs, ${formatNumber(examples)} training examples)`;

@@ -20,6 +20,13 @@ describe("planSteps", () => {
     expect(plan).toMatchObject({ effectiveBatch: 24, stepsPerEpoch: 5, totalSteps: 13 });
   });
 
+  it("Trainer with num_processes: each process reads its own batch a step, so an epoch has 1/processes of the steps", () => {
+    const config = defaults("trl-sft", { per_device_train_batch_size: 8, gradient_accumulation_steps: 2, num_processes: 2 });
+    // 100 rows → 7 batches of 16 across both processes → 4 steps an epoch of 32 rows
+    expect(planSteps("trl-sft", config, 100)).toMatchObject({ processes: 2, effectiveBatch: 32, sequencesPerStep: 32, stepsPerEpoch: 4, totalSteps: 4 });
+    expect(planSteps("setfit", defaults("setfit"), 100).processes).toBe(1);
+  });
+
   it("Trainer: a warm-up below 1 is a ratio of all steps, from 1 a number of steps", () => {
     const ratio = planSteps("sentence-transformers", defaults("sentence-transformers"), 320);
     expect(ratio).toMatchObject({ stepsPerEpoch: 10, totalSteps: 10, warmupSteps: 1 });
@@ -49,6 +56,17 @@ describe("estimateRun", () => {
     expect(estimate.tokens).toBe(10 * 4 * 50);
     expect(estimate.seconds).toBeCloseTo(row.startSeconds + 10 * row.stepSeconds + (6 * 20e6 * 2000) / row.flopsPerSecond, 6);
     expect(estimate.peakMemoryMb).toBeCloseTo(row.baseMemoryMb + 320 + row.activationMbPer1kTokens * 0.2, 6);
+  });
+
+  it("several processes share the FLOPs; memory is one process's (its own batch's activations)", () => {
+    const input = { configName: "transformers-classification" as const, trainExamples: 80, tokensPerSequence: 50, parameters: 20e6, device: "cpu" as const };
+    const one = estimateRun({ ...input, config: defaults("transformers-classification", { max_steps: 10, per_device_train_batch_size: 4 }) });
+    const two = estimateRun({ ...input, config: defaults("transformers-classification", { max_steps: 10, per_device_train_batch_size: 4, num_processes: 2 }) });
+    expect(two.tokens).toBe(2 * one.tokens);
+    // Twice the tokens in the same 10 steps, on two devices: the same FLOP time.
+    expect(two.seconds).toBeCloseTo(one.seconds!, 6);
+    expect(two.peakMemoryMb).toBeCloseTo(one.peakMemoryMb!, 6);
+    expect(two.basis).toMatch(/× 2 processes \(memory per process\)/);
   });
 
   it("LoRA keeps 4 bytes a frozen parameter instead of 16", () => {

@@ -4,8 +4,9 @@
  * the caller gives the example count, the mean tokens per example and the model's parameters.
  *
  * Steps follow each trainer's own rule: a transformers `Trainer` (transformers, PEFT, TRL,
- * sentence-transformers) takes ceil(ceil(examples / batch) / accumulation) steps an epoch and
- * ceil(epochs × that) in all, or max_steps when > 0; SetFit's body trains on 2 × num_iterations
+ * sentence-transformers) takes ceil(ceil(examples / (batch × processes)) / accumulation) steps an
+ * epoch and ceil(epochs × that) in all, or max_steps when > 0 (`num_processes` processes each read
+ * their own batch a step); SetFit's body trains on 2 × num_iterations
  * contrastive pairs per example, `batch_size` pairs a step; spaCy stops at max_steps or
  * max_epochs, whichever comes first.
  *
@@ -32,6 +33,8 @@ export interface StepPlan {
   epochs: number;
   totalSteps: number;
   warmupSteps: number;
+  /** Training processes (`num_processes`), each on its own device: they share the FLOPs. */
+  processes: number;
 }
 
 type Config = Record<string, unknown>;
@@ -51,7 +54,7 @@ export function planSteps(configName: ConfigName, config: Config, examples: numb
     const epochs = num(config, "num_epochs", 1);
     const totalSteps = maxSteps > 0 ? maxSteps : Math.ceil(stepsPerEpoch * epochs);
     const warmupSteps = Math.floor(totalSteps * num(config, "warmup_proportion", 0.1));
-    return { examples: rows, effectiveBatch: batch, sequencesPerStep: 2 * batch, stepsPerEpoch, epochs: stepsPerEpoch ? totalSteps / stepsPerEpoch : 0, totalSteps, warmupSteps };
+    return { examples: rows, effectiveBatch: batch, sequencesPerStep: 2 * batch, stepsPerEpoch, epochs: stepsPerEpoch ? totalSteps / stepsPerEpoch : 0, totalSteps, warmupSteps, processes: 1 };
   }
   if (configName === "spacy") {
     const batch = num(config, "batch_size", 32);
@@ -60,24 +63,26 @@ export function planSteps(configName: ConfigName, config: Config, examples: numb
     const maxEpochs = num(config, "max_epochs", 0);
     const byEpochs = maxEpochs > 0 ? stepsPerEpoch * maxEpochs : Infinity;
     const totalSteps = Math.min(maxSteps > 0 ? maxSteps : Infinity, byEpochs);
-    return { examples: rows, effectiveBatch: batch, sequencesPerStep: batch, stepsPerEpoch, epochs: stepsPerEpoch ? totalSteps / stepsPerEpoch : 0, totalSteps, warmupSteps: 0 };
+    return { examples: rows, effectiveBatch: batch, sequencesPerStep: batch, stepsPerEpoch, epochs: stepsPerEpoch ? totalSteps / stepsPerEpoch : 0, totalSteps, warmupSteps: 0, processes: 1 };
   }
   const batch = num(config, "per_device_train_batch_size", 8);
   const accumulation = num(config, "gradient_accumulation_steps", 1);
-  const stepsPerEpoch = Math.max(1, Math.ceil(Math.ceil(rows / batch) / accumulation));
+  const processes = Math.max(1, num(config, "num_processes", 1));
+  const stepsPerEpoch = Math.max(1, Math.ceil(Math.ceil(rows / (batch * processes)) / accumulation));
   const maxSteps = num(config, "max_steps", -1);
   const totalSteps = rows === 0 ? 0 : maxSteps > 0 ? maxSteps : Math.ceil(num(config, "num_train_epochs", 1) * stepsPerEpoch);
   const warmup = num(config, "warmup_steps", 0);
   const pairs = configName === "trl-dpo" || configName === "trl-reward" ? 2 : 1;
   return {
     examples: rows,
-    effectiveBatch: batch * accumulation,
-    sequencesPerStep: batch * accumulation * pairs,
+    effectiveBatch: batch * accumulation * processes,
+    sequencesPerStep: batch * accumulation * pairs * processes,
     stepsPerEpoch,
     epochs: rows === 0 ? 0 : totalSteps / stepsPerEpoch,
     totalSteps,
     // transformers 5: a warm-up below 1 is a ratio of all steps.
     warmupSteps: warmup > 0 && warmup < 1 ? Math.ceil(warmup * totalSteps) : Math.floor(warmup),
+    processes,
   };
 }
 
@@ -125,15 +130,16 @@ export function estimateRun(input: EstimateInput): Estimate {
   // SetFit's head phase embeds each training row once (forward only) before fitting the head.
   const forwardTokens = input.configName === "setfit" ? input.trainExamples * input.tokensPerSequence : 0;
   const flops = 6 * n * tokens + 2 * n * forwardTokens;
-  const seconds = row.startSeconds + plan.totalSteps * row.stepSeconds + flops / row.flopsPerSecond;
+  const seconds = row.startSeconds + plan.totalSteps * row.stepSeconds + flops / (row.flopsPerSecond * plan.processes);
   const trainedBytes = LORA_CONFIGS.has(input.configName) ? 4 * n : 16 * n;
-  const peakMemoryMb = row.baseMemoryMb + trainedBytes / 1e6 + (row.activationMbPer1kTokens * tokensPerStep) / 1000;
+  // Each process holds its own copy and its own batch's activations: the peak of one process.
+  const peakMemoryMb = row.baseMemoryMb + trainedBytes / 1e6 + (row.activationMbPer1kTokens * tokensPerStep) / plan.processes / 1000;
   return {
     ...plan,
     tokens,
     seconds,
     peakMemoryMb,
-    basis: `${row.label} on ${input.device}: 6 × ${formatParameters(n)} parameters × ${tokens.toLocaleString("en-US")} tokens at ${formatFlops(row.flopsPerSecond)} (measured here), + ${row.startSeconds} s to start${row.stepSeconds ? ` + ${row.stepSeconds} s a step` : ""}; not counting the prepare or a first build of the training environment`,
+    basis: `${row.label} on ${input.device}: 6 × ${formatParameters(n)} parameters × ${tokens.toLocaleString("en-US")} tokens at ${formatFlops(row.flopsPerSecond)} (measured here)${plan.processes > 1 ? ` × ${plan.processes} processes (memory per process)` : ""}, + ${row.startSeconds} s to start${row.stepSeconds ? ` + ${row.stepSeconds} s a step` : ""}; not counting the prepare or a first build of the training environment`,
   };
 }
 
