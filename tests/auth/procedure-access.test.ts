@@ -115,7 +115,7 @@ describe("every HTTP route outside tRPC", () => {
   const routes = routeFiles();
 
   it("is found in app/api", () => {
-    expect(routes.map((r) => r.file)).toEqual(expect.arrayContaining(["app/api/export/route.ts", path.join("app/api/uploads/[uploadId]/[...path]/route.ts"), path.join("app/api/jobs/[id]/model/route.ts")]));
+    expect(routes.map((r) => r.file)).toEqual(expect.arrayContaining(["app/api/export/route.ts", "app/api/records/route.ts", path.join("app/api/uploads/[uploadId]/[...path]/route.ts"), path.join("app/api/jobs/[id]/model/route.ts")]));
   });
 
   for (const who of ["nobody", "viewer"] as const) {

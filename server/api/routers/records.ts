@@ -7,17 +7,18 @@ import { recordCursorSchema, recordFilterSchema, recordSortSchema } from "../../
 
 const datasetName = z.string().min(1).max(200);
 
+/** What a records page asks for: here and at GET /api/records (the record list's route, app/api/records). */
+export const recordPageInput = z.object({
+  dataset: datasetName,
+  filter: recordFilterSchema.default({}),
+  sort: recordSortSchema.default({ by: "index", order: "asc" }),
+  cursor: recordCursorSchema.nullish(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
 export const recordsRouter = router({
   list: viewerProcedure
-    .input(
-      z.object({
-        dataset: datasetName,
-        filter: recordFilterSchema.default({}),
-        sort: recordSortSchema.default({ by: "index", order: "asc" }),
-        cursor: recordCursorSchema.nullish(),
-        limit: z.number().int().min(1).max(200).default(50),
-      }),
-    )
+    .input(recordPageInput)
     .query(async ({ ctx, input }) => {
       const dataset = await getDataset(ctx.db.pool, input.dataset);
       return listRecords(ctx.db.pool, dataset, input);
