@@ -10,9 +10,9 @@ import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import type { DatasetSettings } from "~/server/feedback/schema";
 import { AgreementBadge, StatusBadge } from "~/components/badges";
 import { recordHref, recordNumber } from "~/components/format";
-import { useTRPC } from "~/components/trpc";
 import type { BrowsedRecord } from "~/components/types";
 import { Chip, EmptyState, ErrorMessage, Loading, buttonClass, cx } from "~/components/ui";
+import { recordPagesOptions } from "./record-pages";
 import { formatMetadataValue, summariseRecord } from "./record-summary";
 import { useJKKeys } from "./use-jk-keys";
 import type { RecordView } from "./use-record-view";
@@ -20,14 +20,8 @@ import type { RecordView } from "./use-record-view";
 const PAGE_SIZE = 50;
 
 export function RecordList({ dataset, settings, view }: { dataset: string; settings: DatasetSettings; view: RecordView }) {
-  const trpc = useTRPC();
   const router = useRouter();
-  const pages = useInfiniteQuery(
-    trpc.records.list.infiniteQueryOptions(
-      { dataset, filter: view.filter, sort: view.sort, limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
-    ),
-  );
+  const pages = useInfiniteQuery({ ...recordPagesOptions({ dataset, filter: view.filter, sort: view.sort, limit: PAGE_SIZE }), placeholderData: keepPreviousData });
   const records = pages.data?.pages.flatMap((p) => p.records) ?? [];
   const [highlight, setHighlight] = useState(-1);
   const rowLinks = useRef(new Map<number, HTMLAnchorElement>());

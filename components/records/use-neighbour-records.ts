@@ -9,6 +9,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RecordFilter, RecordSort } from "~/server/feedback/record-query";
 import { useTRPC } from "~/components/trpc";
 import type { BrowsedRecord } from "~/components/types";
+import { recordPageOptions } from "./record-pages";
 
 export type Direction = "next" | "previous";
 
@@ -25,8 +26,8 @@ export function useNeighbourRecords(dataset: string, record: BrowsedRecord | und
   const cursor = record ? { index: record.index, value: sort.by === "index" ? undefined : (record.metadata[sort.by] ?? null) } : null;
   const reversed: RecordSort = { ...sort, order: sort.order === "asc" ? "desc" : "asc" };
   const options = { enabled: cursor !== null, staleTime: 10_000 };
-  const next = useQuery(trpc.records.list.queryOptions({ dataset, filter, sort, cursor, limit: 1 }, options));
-  const previous = useQuery(trpc.records.list.queryOptions({ dataset, filter, sort: reversed, cursor, limit: 1 }, options));
+  const next = useQuery({ ...recordPageOptions({ dataset, filter, sort, cursor, limit: 1 }), ...options });
+  const previous = useQuery({ ...recordPageOptions({ dataset, filter, sort: reversed, cursor, limit: 1 }), ...options });
 
   const nextRecord = next.data?.records[0];
   const previousRecord = previous.data?.records[0];
