@@ -216,5 +216,5 @@ function lostError(lost: WorkerLost, limits: VmLimits, recordLabel: string | und
 
 /** A copy holding just its own bytes: a view would make postMessage copy the whole batch's buffer. */
 function ownBytes(samples: EncodedSamples): EncodedSamples {
-  return { ...samples, bytes: samples.bytes.slice() };
+  return { ...samples, bytes: new Uint8Array(samples.bytes) };
 }

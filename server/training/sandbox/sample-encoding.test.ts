@@ -46,6 +46,8 @@ const AWKWARD = {
   latin1: "café, naïve, ÿ",
   wide: "日本語 — emoji 🎉 and a lone surrogate \ud800 end",
   empty: "",
+  longLatin1: "é".repeat(100),
+  longWide: "日本 🎉 ".repeat(40),
   numbers: [0, 1, -1, 63, 64, -64, -65, 300, 2147483647, -2147483648, 2147483648, 1.5, -0, 1e21, 5e-324, Number.MAX_SAFE_INTEGER],
   nested: { a: { b: { c: [[], {}, [null, true, false]] } } },
   nulls: null,

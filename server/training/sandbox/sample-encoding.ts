@@ -46,6 +46,8 @@ class NotPlainJson extends Error {}
 
 const OBJECT_PROTOTYPE = Object.prototype;
 const LATIN1 = /^[\u0000-\u00ff]*$/;
+/** Strings up to this long are copied in JavaScript; longer ones by Buffer.write. */
+const SHORT_STRING = 48;
 
 class Writer {
   buffer = Buffer.allocUnsafe(64 * 1024);
@@ -74,11 +76,35 @@ class Writer {
 
   /** JS_WriteString: length << 1 | wide, then latin-1 bytes or UTF-16LE units. */
   string(value: string): void {
-    const wide = !LATIN1.test(value);
-    this.leb128((value.length * 2) | (wide ? 1 : 0));
-    const bytes = wide ? value.length * 2 : value.length;
-    this.reserve(bytes);
-    this.length += this.buffer.write(value, this.length, bytes, wide ? "utf16le" : "latin1");
+    const length = value.length;
+    if (length <= SHORT_STRING) {
+      // Most keys and values: copied in one pass here, cheaper than a regex and a native write.
+      const start = this.length;
+      this.leb128(length * 2);
+      this.reserve(length);
+      const buffer = this.buffer;
+      let at = this.length;
+      for (let i = 0; i < length; i++) {
+        const unit = value.charCodeAt(i);
+        if (unit > 0xff) {
+          this.length = start;
+          return this.wideString(value);
+        }
+        buffer[at++] = unit;
+      }
+      this.length = at;
+      return;
+    }
+    if (!LATIN1.test(value)) return this.wideString(value);
+    this.leb128(length * 2);
+    this.reserve(length);
+    this.length += this.buffer.write(value, this.length, length, "latin1");
+  }
+
+  private wideString(value: string): void {
+    this.leb128(value.length * 2 + 1);
+    this.reserve(value.length * 2);
+    this.length += this.buffer.write(value, this.length, value.length * 2, "utf16le");
   }
 }
 
@@ -112,7 +138,8 @@ class SampleEncoder {
   }
 
   finish(): EncodedSamples {
-    return { atoms: this.atoms, bytes: this.writer.buffer.subarray(0, this.writer.length), offsets: this.offsets };
+    // A copy of its own, the right size (a Buffer's slice() would be a view of the larger one).
+    return { atoms: this.atoms, bytes: new Uint8Array(this.writer.buffer.subarray(0, this.writer.length)), offsets: this.offsets };
   }
 
   private value(value: unknown, depth: number): void {
