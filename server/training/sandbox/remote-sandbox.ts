@@ -216,5 +216,7 @@ function lostError(lost: WorkerLost, limits: VmLimits, recordLabel: string | und
 
 /** A copy holding just its own bytes: a view would make postMessage copy the whole batch's buffer. */
 function ownBytes(samples: EncodedSamples): EncodedSamples {
-  return { ...samples, bytes: new Uint8Array(samples.bytes) };
+  const { bytes } = samples;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return samples;
+  return { ...samples, bytes: new Uint8Array(bytes) };
 }

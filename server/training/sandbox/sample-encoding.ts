@@ -50,8 +50,9 @@ const LATIN1 = /^[\u0000-\u00ff]*$/;
 const SHORT_STRING = 48;
 
 class Writer {
-  buffer = Buffer.allocUnsafe(64 * 1024);
   length = 0;
+
+  constructor(public buffer: Buffer = Buffer.allocUnsafe(64 * 1024)) {}
 
   reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -108,8 +109,16 @@ class Writer {
   }
 }
 
+/**
+ * The encoder's working buffer, reused by every batch (encodeSamples is synchronous) so that a
+ * prepare does not allocate and grow a fresh one per batch; one grown past RETAINED_SCRATCH_BYTES
+ * by a huge sample is let go afterwards.
+ */
+let scratch: Buffer | undefined;
+const RETAINED_SCRATCH_BYTES = 4 * 1024 * 1024;
+
 class SampleEncoder {
-  private readonly writer = new Writer();
+  private readonly writer = new Writer(scratch ?? Buffer.allocUnsafe(256 * 1024));
   private readonly atoms: string[] = [];
   private readonly atomIndex = new Map<string, number>();
   private readonly offsets: number[] = [0];
@@ -138,8 +147,10 @@ class SampleEncoder {
   }
 
   finish(): EncodedSamples {
-    // A copy of its own, the right size (a Buffer's slice() would be a view of the larger one).
-    return { atoms: this.atoms, bytes: new Uint8Array(this.writer.buffer.subarray(0, this.writer.length)), offsets: this.offsets };
+    const { buffer, length } = this.writer;
+    scratch = buffer.length <= RETAINED_SCRATCH_BYTES ? buffer : undefined;
+    // A copy of its own, the right size (a Buffer's slice() would be a view of the scratch buffer).
+    return { atoms: this.atoms, bytes: new Uint8Array(buffer.subarray(0, length)), offsets: this.offsets };
   }
 
   private value(value: unknown, depth: number): void {
@@ -239,7 +250,7 @@ export function sampleCount(encoded: EncodedSamples): number {
 
 /** One bjson document holding records [from, to) as an array. */
 export function batchDocument(encoded: EncodedSamples, from: number, to: number): Uint8Array {
-  const header = new Writer();
+  const header = new Writer(Buffer.allocUnsafe(1024));
   header.byte(BC_VERSION);
   header.leb128(encoded.atoms.length);
   for (const atom of encoded.atoms) header.string(atom);
