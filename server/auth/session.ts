@@ -17,7 +17,8 @@ export async function requestUser(auth: StudioAuth, headers: Headers): Promise<S
 export async function lookUpSession(auth: StudioAuth, headers: Headers): Promise<{ user: StudioUser; expiresAt: Date } | null> {
   // An unknown, revoked or expired token throws (better-auth's api-key plugin): the same as none.
   const session = await auth.api.getSession({ headers }).catch(() => null);
-  if (!session) return null;
+  // A ban deletes the person's sessions, but better-auth's api-key plugin still takes their tokens.
+  if (!session || session.user.banned) return null;
   const { id, email, name, role } = session.user;
   // A role outside the three (a row edited by hand) grants nothing.
   return isRole(role) ? { user: { id, email, name, role }, expiresAt: new Date(session.session.expiresAt) } : null;

@@ -165,11 +165,14 @@ describe("a change in this process takes effect on the next request", () => {
     expect(await me({ token })).toMatchObject({ role: "member" });
   });
 
-  it("a ban ends the person's sessions", async () => {
+  it("a ban ends the person's sessions and stops their tokens", async () => {
     const member = await createPerson(db, "member");
+    const { key: token } = await authFor(db).api.createApiKey({ body: { name: "cli", userId: member.id } });
     expect(await me(member)).toMatchObject({ id: member.id });
+    expect(await me({ token })).toMatchObject({ id: member.id });
     expect(await authPost("/admin/ban-user", admin, { userId: member.id })).toBe(200);
     expect(await me(member)).toBe(401);
+    expect(await me({ token })).toBe(401);
   });
 
   it("removing a person (users.remove, or better-auth's admin endpoint) ends their sessions and tokens", async () => {
