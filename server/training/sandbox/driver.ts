@@ -19,6 +19,12 @@
  * inject helpers into functions that do not exist inside QuickJS.
  */
 
+/**
+ * call() returns a string result as this prefix and the string itself, instead of a JSON envelope
+ * (which always starts with "{"), when the string has no NUL and no surrogate code unit.
+ */
+export const RAW_STRING = "s";
+
 /** call() returns this when the function returned a Promise; the host then runs jobs and calls settle(). */
 export const PENDING = '{"kind":"pending"}';
 
@@ -64,6 +70,10 @@ export const DRIVER_SOURCE = String.raw`
   var NativePromise = Promise;
   var promiseThen = Promise.prototype.then;
   var functionToString = Function.prototype.toString;
+  var regexpExec = RegExp.prototype.exec;
+  var RAW_STRING = ${JSON.stringify(RAW_STRING)};
+  // What would not survive the trip as a C string: NUL ends it, a lone surrogate becomes U+FFFD.
+  var NOT_RAW = /[\u0000\ud800-\udfff]/;
 
   installConsole();
   guardNativeLoops();
@@ -300,6 +310,8 @@ export const DRIVER_SOURCE = String.raw`
     } catch (error) {
       return reportThrown(error);
     }
+    // The common case, a string, goes back as itself: no JSON to write here and parse on the host.
+    if (typeof result === "string" && apply(regexpExec, NOT_RAW, [result]) === null) return RAW_STRING + result;
     return encodeResult(result);
   }
 

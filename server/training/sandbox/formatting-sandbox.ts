@@ -5,7 +5,7 @@
  */
 import type { QuickJSWASMModule } from "quickjs-emscripten";
 import { chooseFunction, type FoundFunction } from "./choose-function";
-import { RESOURCE_LIMIT_MESSAGES } from "./driver";
+import { RAW_STRING, RESOURCE_LIMIT_MESSAGES } from "./driver";
 import { DriverVm, VmAbort, type VmLimits } from "./driver-vm";
 import { takeSpareEngineModule } from "./engine-modules";
 import { FormattingFunctionError, type FormattingErrorKind } from "./errors";
@@ -61,7 +61,8 @@ export class QuickJSFormattingSandbox {
     const vm = this.vm ?? this.restart(where);
     let outcome: DriverOutcome;
     try {
-      outcome = JSON.parse(vm.call(this.decoded(vm, samples, index))) as DriverOutcome;
+      const returned = vm.call(this.decoded(vm, samples, index));
+      outcome = returned.startsWith(RAW_STRING) ? { kind: "value", value: returned.slice(RAW_STRING.length) } : (JSON.parse(returned) as DriverOutcome);
     } catch (error) {
       if (!(error instanceof VmAbort)) throw error;
       this.discardVm();

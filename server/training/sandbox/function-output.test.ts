@@ -10,6 +10,7 @@ import { prepareForTraining } from "../prepare-for-training";
 import { toArgillaSample } from "../sample";
 import { parseTrainingTask } from "../tasks/schema";
 import { dataset, pages, question, record, submitted, draft } from "../test-helpers";
+import { createFormattingSandbox } from "./index";
 
 const settings = dataset(["instruction", "context?", "response"], [question.text("corrected-response"), question.rating("quality", [1, 2, 3, 4, 5])]);
 
@@ -63,5 +64,16 @@ describe("the formatting-function path", () => {
     expected.sort();
     const firstDifference = texts.findIndex((text, i) => text !== expected[i]);
     expect(firstDifference === -1 ? "same" : { ours: texts[firstDifference]!.slice(0, 2000), expected: expected[firstDifference]!.slice(0, 2000) }).toBe("same");
+  });
+
+  it("returns every string exactly, those a C string would change (NUL, lone surrogates) included", async () => {
+    const strings = ["plain", "", "s starts like the raw marker", "{\"kind\":\"value\"}", "nul \u0000 inside", "lone \ud800 surrogate", "pair 🎉", "日本語"];
+    const sandbox = await createFormattingSandbox("(sample) => sample.text");
+    try {
+      const outcomes = await sandbox.callMany(strings.map((text) => ({ sample: { text } })));
+      expect(outcomes).toEqual(strings.map((text) => ({ ok: true, result: { kind: "value", value: text } })));
+    } finally {
+      sandbox.dispose();
+    }
   });
 });
