@@ -8,8 +8,9 @@
  * of one of 32 members (one per client) resolved by requestUser, through its few-seconds cache
  * (server/auth/session-cache.ts); --no-session-cache resolves every call through better-auth (its
  * signature, the session row and the user), as before the cache; --no-auth calls as the
- * in-process admin, as before sign-in.
- *   npx tsx bench/records-page.ts [--requests 2000] [--no-auth | --no-session-cache] [--dataset bench-import-jsonl]
+ * in-process admin, as before sign-in. --paired runs all three, alternating in blocks of 250
+ * requests within each query, so that each meets the same load on a shared machine.
+ *   npx tsx bench/records-page.ts [--requests 2000] [--no-auth | --no-session-cache | --paired] [--dataset bench-import-jsonl]
  */
 import crypto from "node:crypto";
 import type { Database } from "../server/db/client";
@@ -29,10 +30,14 @@ async function main() {
     // Loaded after benchDatabase(), which generates the Prisma client the router imports.
     const { createCaller } = await import("../server/api/root");
     const { IN_PROCESS_ADMIN } = await import("../server/auth/roles");
-    const cached = !process.argv.includes("--no-session-cache");
-    const signedIn = process.argv.includes("--no-auth") ? null : await memberSessions(bench.db, CLIENTS, cached);
+    type Mode = "session cache" | "no session cache" | "no sign-in";
+    const modes: Mode[] = process.argv.includes("--paired")
+      ? ["session cache", "no session cache", "no sign-in"]
+      : [process.argv.includes("--no-auth") ? "no sign-in" : process.argv.includes("--no-session-cache") ? "no session cache" : "session cache"];
+    const signedIn = modes.some((mode) => mode !== "no sign-in") ? await memberSessions(bench.db, CLIENTS) : null;
     // Per call, as createContext does for a request: the session cookie resolved, then the caller.
-    const callerFor = async (i: number) => createCaller({ db: bench.db, user: signedIn ? await signedIn.user(i) : IN_PROCESS_ADMIN });
+    const callerFor = async (mode: Mode, i: number) =>
+      createCaller({ db: bench.db, user: mode === "no sign-in" ? IN_PROCESS_ADMIN : await signedIn!.user(i, mode === "session cache") });
     const annotators = await listAnnotators(bench.db.pool, dataset.id);
     const total = dataset.recordCount;
     const scenarios: { name: string; filter?: RecordFilter; sort?: RecordSort; randomCursor?: boolean }[] = [
@@ -47,25 +52,38 @@ async function main() {
       { name: "search + annotator + terms", filter: { search: "the", annotators: [annotators[1].id], metadataTerms: { source: [String((dataset.settings.metadata_properties?.[0] as { values?: string[] })?.values?.[1])] } } },
       { name: "sort by metadata length desc", sort: { by: "length", order: "desc" } },
     ];
-    const rows: (string | number)[][] = [];
+    const rows = new Map<Mode, (string | number)[][]>(modes.map((mode) => [mode, []]));
+    const block = modes.length > 1 ? 250 : requests;
     for (const scenario of scenarios) {
-      const page = async (i: number) => {
+      const page = async (mode: Mode, i: number) => {
         const cursor = scenario.randomCursor ? { index: Math.floor(((i * 7919) % 1000) / 1000 * total) } : null;
-        const page = await (await callerFor(i)).records.list({ dataset: DATASET, filter: scenario.filter, sort: scenario.sort, cursor, limit: 50 });
+        const page = await (await callerFor(mode, i)).records.list({ dataset: DATASET, filter: scenario.filter, sort: scenario.sort, cursor, limit: 50 });
         JSON.stringify(page); // what the HTTP handler then does with it
         if (page.records.length === 0 && !scenario.randomCursor) throw new Error(`${scenario.name}: no records`);
       };
+      const times = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
       // Steady state, as a running server is: one round of every client first (opens the pool's
       // connections, compiles the code paths), not measured.
-      await concurrently(CLIENTS, CLIENTS, (i) => page(requests + i));
-      const times = await concurrently(CLIENTS, requests, page);
-      const s = latencyStats(times);
-      rows.push([scenario.name, s.n, s.p50, s.p95, s.p99, s.p95 < 50 ? "yes" : "NO"]);
-      console.error(`${scenario.name}: p95 ${s.p95.toFixed(1)} ms`);
+      for (const mode of modes) await concurrently(CLIENTS, CLIENTS, (i) => page(mode, requests + i));
+      for (let done = 0; done < requests; done += block) {
+        for (const mode of modes) times.get(mode)!.push(...(await concurrently(CLIENTS, Math.min(block, requests - done), (i) => page(mode, done + i))));
+      }
+      for (const mode of modes) {
+        const s = latencyStats(times.get(mode)!);
+        rows.get(mode)!.push([scenario.name, s.n, s.p50, s.p95, s.p99, s.p95 < 50 ? "yes" : "NO"]);
+        console.error(`${scenario.name}, ${mode}: p95 ${s.p95.toFixed(1)} ms`);
+      }
     }
     // After the runs: at the start, V8 is still compiling what it loaded and slows the probe down.
     const probe = `CPU probe ${cpuProbeMs()} ms`;
-    printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ${signedIn ? `signed in (${CLIENTS} members' session cookies, ${cached ? "session cache on" : "no session cache"})` : "no sign-in"}, ms (${probe})`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows);
+    const who: Record<Mode, string> = {
+      "session cache": `signed in (${CLIENTS} members' session cookies, session cache on)`,
+      "no session cache": `signed in (${CLIENTS} members' session cookies, no session cache)`,
+      "no sign-in": "no sign-in",
+    };
+    for (const mode of modes) {
+      printTable(`Records page (50 rows) on ${total.toLocaleString("en")} records, ${CLIENTS} concurrent clients, ${who[mode]}${modes.length > 1 ? ", paired" : ""}, ms (${probe})`, ["query", "requests", "p50", "p95", "p99", "p95 < 50 ms"], rows.get(mode)!);
+    }
 
     // The match count shown beside the list (capped at 100k), one client: no target, but a
     // search count once took seconds.
@@ -88,10 +106,10 @@ async function main() {
 }
 
 /**
- * `count` members signed in through better-auth: user(i) resolves the session cookie of member
- * i % count as a request's context does (requestUser), or, uncached, through better-auth each time.
+ * `count` members signed in through better-auth: user(i, cached) resolves the session cookie of
+ * member i % count as a request's context does (requestUser), or, uncached, through better-auth.
  */
-async function memberSessions(db: Database, count: number, cached: boolean) {
+async function memberSessions(db: Database, count: number) {
   const { authFor } = await import("../server/auth/auth");
   const { lookUpSession, requestUser } = await import("../server/auth/session");
   const { deleteUser } = await import("../server/auth/users");
@@ -106,7 +124,7 @@ async function memberSessions(db: Database, count: number, cached: boolean) {
     members.push({ id: user.id, headers: new Headers({ cookie }) });
   }
   return {
-    async user(i: number) {
+    async user(i: number, cached: boolean) {
       const { headers } = members[i % count]!;
       const resolved = cached ? await requestUser(auth, headers) : (await lookUpSession(auth, headers))?.user;
       if (!resolved) throw new Error("the benchmark's session was refused");
