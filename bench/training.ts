@@ -11,6 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { benchDatabase, DATA_DIR, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset, getDataset } from "../server/db/datasets";
@@ -131,12 +132,15 @@ async function main() {
         first!,
         seconds,
         Math.round(records / seconds),
+        ((seconds * 1e6) / records).toFixed(1),
         source === "digests" ? fromRecords : "–",
         argilla === null ? "not run" : `${Math.round(records / argilla)}/s`,
         argilla === null ? "–" : `${(argilla / seconds).toFixed(1)}×`,
       ]);
     }
-    printTable("prepare_for_training end to end from the database", ["task", "records", "rows", "read from", "first run, s", "median of 3 after, s", "records/s", "reading the records, s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
+    // Other work shares this machine: the load average says how much, beside each table.
+    const load = os.loadavg().map((value) => value.toFixed(2)).join(", ");
+    printTable(`prepare_for_training end to end from the database (load average ${load})`, ["task", "records", "rows", "read from", "first run, s", "median of 3 after, s", "records/s", "µs per record", "reading the records, s", "Argilla 1.29", "speed-up (goal ≥ 20×)"], prepareRows);
     if (process.argv.includes("--prepare-only")) return;
 
     const previewRows: (string | number)[][] = [];
