@@ -1,11 +1,12 @@
 /**
  * Records page over HTTP (issue: close the open doors, item 9): the whole stack a browser goes
- * through (sockets, Next's route handling, tRPC's fetch adapter and batch link format, zod, the
- * query, JSON) measured from a load generator on the same machine, against `next start` built in
- * its own folder (STUDIO_NEXT_DIST=.next-bench) and pointed at the benchmark database.
+ * through (sockets, Next's route handling, the session check, zod, the query, JSON) measured from
+ * a load generator on the same machine, against `next start` built in its own folder
+ * (STUDIO_NEXT_DIST=.next-bench) and pointed at the benchmark database.
  *
  * Scenarios (clients page with random keyset cursors, 50 records a page, as the record list's
- * infinite query asks for them: GET /api/trpc/records.list?batch=1&input={"0":{…}}):
+ * infinite query asks for them: GET /api/records?input={…}; `--via trpc` asks tRPC's records.list
+ * instead, as the list did before, in the batch link's format: GET /api/trpc/records.list?batch=1&input={"0":{…}}):
  * - the stack alone: 32 clients paging the 120-record sentiment-reviews sample;
  * - a 300k-record classification dataset, 50 clients: alone, then while one more client re-requests
  *   full diagnostics of a classification task on the same dataset in a loop (read from the digests,
@@ -13,20 +14,30 @@
  *   every record (the OpenAI framework is not served by the digests): the heaviest CPU work a
  *   request can start. Target: p95 < 200 ms while diagnostics run.
  *
+ * Every request carries a viewer's session cookie, signed in over HTTP as the sign-in page does
+ * (the benchmark creates that viewer and removes it at the end).
+ *
  *   npx tsx bench/records-http.ts [--requests 3000] [--rounds 3] [--port 3917] [--dist .next-bench] [--app DIR] [--build]
- * --build rebuilds the --dist folder first (needed after source changes). Each scenario runs
- * requests/rounds pages in each of the rounds, interleaved with the others. The server's CPU time
- * per page (all its threads, from /proc) is printed beside the latencies: it moves less than they
- * do when other work shares the machine.
+ *     [--via route|trpc|route,trpc] [--cpu-prof DIR] [--server-node-options "--max-semi-space-size=64"]
+ * --build rebuilds the --dist folder first (needed after source changes); --via lists the ways to
+ * ask for pages, each its own rows, interleaved; --cpu-prof writes the server's CPU profile into
+ * DIR when it stops (the server stops on SIGINT); --server-node-options are node's options for the
+ * server. Each scenario runs requests/rounds pages in each of the rounds, interleaved with the
+ * others. The server's CPU time per page (all its threads, from /proc) is printed beside the
+ * latencies: it moves less than they do when other work shares the machine.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { argValue, benchDatabase, concurrently, cpuProbeMs, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset } from "../server/db/datasets";
 import { importFromPath } from "../server/services/imports";
+import { authFor } from "../server/auth/auth";
+import { deleteUser } from "../server/auth/users";
+import type { Database } from "../server/db/client";
 
 const BIG = "bench-http-300k";
 const SMALL = "bench-http-sample";
@@ -44,11 +55,28 @@ function decode(body: Buffer, encoding: string | undefined): string {
   return body.toString("utf8");
 }
 
-/** GET as the browser's httpBatchLink sends one query: `?batch=1&input={"0": input}`, with the browser's Accept-Encoding. */
+/** The session cookie every request sends (the browser's, after sign-in). */
+let cookie = "";
+
+/**
+ * One records page as the record list asks for it: `route` is GET /api/records?input=… (what the
+ * browser calls), `trpc` the same page through tRPC's records.list, for comparison; any other
+ * value is a route path that takes the same `?input=` (an experiment's).
+ */
+function recordsPage(port: number, via: string, input: unknown): Promise<{ status: number; body: string }> {
+  if (via === "trpc") return trpcGet(port, "records.list", input);
+  return get(port, `${via === "route" ? "/api/records" : via}?input=${encodeURIComponent(JSON.stringify(input))}`);
+}
+
+/** GET as the browser's httpBatchLink sends one query: `?batch=1&input={"0": input}`, with the browser's Accept-Encoding and cookie. */
 function trpcGet(port: number, procedure: string, input: unknown, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   const query = `batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input }))}`;
+  return get(port, `/api/trpc/${procedure}?${query}`, signal);
+}
+
+function get(port: number, url: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: `/api/trpc/${procedure}?${query}`, agent, signal, headers: { accept: "*/*", "accept-encoding": ACCEPT_ENCODING } }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path: url, agent, signal, headers: { accept: "*/*", "accept-encoding": ACCEPT_ENCODING, cookie } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: decode(Buffer.concat(chunks), res.headers["content-encoding"]) }));
@@ -94,8 +122,33 @@ function processTreeCpuMs(pid: number): number {
   return (stats.filter((stat) => tree.has(stat.pid)).reduce((sum, stat) => sum + stat.cpu, 0) * 1000) / ticks;
 }
 
-async function startServer(port: number, databaseUrl: string, app: string, dist: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+/** A viewer created for the run and signed in over HTTP, as the sign-in page does: sets `cookie`; returns the clean-up. */
+async function signInViewer(port: number, db: Database): Promise<() => Promise<unknown>> {
+  const email = `bench-http-${Date.now()}@studio.local`;
+  const password = crypto.randomBytes(12).toString("base64url");
+  const { user } = await authFor(db).api.createUser({ body: { email, password, name: "Benchmark", role: "viewer" } });
+  const response = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: `http://127.0.0.1:${port}` },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in: HTTP ${response.status}: ${await response.text()}`);
+  cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]!).filter((pair) => !pair.endsWith("=")).join("; ");
+  return () => deleteUser(db.pool, user.id);
+}
+
+/** Stops the server and waits for it (a CPU profile is written on exit). */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGINT");
+  await exited;
+}
+
+async function startServer(port: number, databaseUrl: string, app: string, dist: string, cpuProf: string | null): Promise<ChildProcess> {
+  const profile = cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(cpuProf)] : [];
+  const nodeOptions = argValue("server-node-options", "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeOptions, ...profile, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: app,
     env: { ...process.env, STUDIO_NEXT_DIST: dist, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
@@ -104,7 +157,7 @@ async function startServer(port: number, databaseUrl: string, app: string, dist:
   while (performance.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`next start exited with code ${server.exitCode}`);
     try {
-      const { status } = await trpcGet(port, "datasets.list", undefined);
+      const { status } = await trpcGet(port, "health.check", undefined);
       if (status === 200) return server;
     } catch {
       // not listening yet
@@ -120,6 +173,8 @@ interface PageScenario {
   dataset: string;
   records: number;
   clients: number;
+  /** How the pages are asked for (see recordsPage). */
+  via: string;
   /** A looping client that re-requests diagnostics while the pages are measured. */
   diagnostics?: { framework: string };
 }
@@ -131,6 +186,7 @@ async function main() {
   const bigExport = generatedExport("classification", BIG_RECORDS, "jsonl");
   const bench = await benchDatabase();
   let server: ChildProcess | undefined;
+  let removeViewer: (() => Promise<unknown>) | undefined;
   const DIST = argValue("dist", ".next-bench");
   // The app to serve: this checkout, or a snapshot of it (a `git archive` of a commit, say).
   const APP = path.resolve(argValue("app", ROOT));
@@ -145,15 +201,21 @@ async function main() {
       console.error(`building the web app into ${DIST}…`);
       execFileSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: APP, env: { ...process.env, STUDIO_NEXT_DIST: DIST }, stdio: "inherit" });
     }
-    server = await startServer(port, bench.url, APP, DIST);
+    const cpuProf = process.argv.includes("--cpu-prof") ? argValue("cpu-prof", "bench/.data/cpu-profiles") : null;
+    server = await startServer(port, bench.url, APP, DIST, cpuProf);
+    removeViewer = await signInViewer(port, bench.db);
     const proxy = fs.existsSync(path.join(APP, "proxy.ts")) ? "proxy.ts present" : "no proxy.ts";
 
-    const scenarios: PageScenario[] = [
-      { name: "stack alone: 120-record sample", dataset: SMALL, records: 120, clients: 32 },
-      { name: "300k records, alone", dataset: BIG, records: BIG_RECORDS, clients: 50 },
-      { name: "300k records, diagnostics looping (digests)", dataset: BIG, records: BIG_RECORDS, clients: 50, diagnostics: { framework: "transformers" } },
-      { name: "300k records, diagnostics looping (reading every record)", dataset: BIG, records: BIG_RECORDS, clients: 50, diagnostics: { framework: "openai" } },
-    ];
+    const vias = argValue("via", "route").split(",");
+    const scenarios: PageScenario[] = vias.flatMap((via) => {
+      const label = vias.length > 1 ? ` [${via}]` : "";
+      return [
+        { name: `stack alone: 120-record sample${label}`, dataset: SMALL, records: 120, clients: 32, via },
+        { name: `300k records, alone${label}`, dataset: BIG, records: BIG_RECORDS, clients: 50, via },
+        { name: `300k records, diagnostics looping (digests)${label}`, dataset: BIG, records: BIG_RECORDS, clients: 50, via, diagnostics: { framework: "transformers" } },
+        { name: `300k records, diagnostics looping (reading every record)${label}`, dataset: BIG, records: BIG_RECORDS, clients: 50, via, diagnostics: { framework: "openai" } },
+      ];
+    });
     // Rounds: every scenario runs a slice of its requests in each round, so that a change in this
     // shared machine's speed during the run falls on all of them alike.
     const results = scenarios.map(() => ({ times: [] as number[], seconds: 0, serverCpuMs: 0, diagnosticsDone: 0, diagnosticsMs: 0 }));
@@ -164,7 +226,7 @@ async function main() {
           // Pages 1..n of the list: the infinite query adds the cursor and its direction.
           const index = Math.floor((((i * 7919) % 1000) / 1000) * scenario.records);
           const input = { dataset: scenario.dataset, filter: {}, sort: { by: "index", order: "asc" }, limit: 50, cursor: { index }, direction: "forward" };
-          const { status, body } = await trpcGet(port, "records.list", input);
+          const { status, body } = await recordsPage(port, scenario.via, input);
           if (status !== 200) throw new Error(`${scenario.name}: HTTP ${status}: ${body.slice(0, 200)}`);
         };
         const stop = new AbortController();
@@ -192,12 +254,13 @@ async function main() {
     });
     const probe = `CPU probe ${cpuProbeMs()} ms`;
     printTable(
-      `Records page over HTTP (GET /api/trpc/records.list, batch link format, 50 rows a page), next start on 127.0.0.1, load generator on the same machine, ${rounds} interleaved rounds, ms (${DIST}; ${proxy}; ${probe})`,
+      `Records page over HTTP (${vias.map((via) => (via === "trpc" ? "GET /api/trpc/records.list, batch link format" : `GET ${via === "route" ? "/api/records" : via}`)).join(" vs ")}, 50 rows a page), next start on 127.0.0.1, load generator on the same machine, ${rounds} interleaved rounds, ms (${DIST}; ${proxy}; signed in as a viewer; ${probe})`,
       ["scenario", "clients", "requests", "p50", "p95", "p99", "requests/s", "server CPU ms / page", "diagnostics in the loop"],
       rows,
     );
   } finally {
-    server?.kill();
+    if (server) await stopServer(server);
+    await removeViewer?.();
     await bench.close();
   }
 }
