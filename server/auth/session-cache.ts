@@ -6,7 +6,9 @@
  * Correctness rules:
  * - Keyed by a SHA-256 of the request's credentials, never by the secret itself.
  * - Only people are remembered, never a refusal, so a flood of bad tokens fills nothing.
- * - An entry lives SESSION_CACHE_SECONDS at most and never past its session's (or token's) expiry.
+ * - An entry lives SESSION_CACHE_SECONDS at most, counted from the start of its lookup, and never
+ *   past its session's (or token's) expiry. One in use past half that is looked up again in the
+ *   background, so an active person's requests never wait for PostgreSQL.
  * - Whatever changes who a person is or whether they are signed in (sign-out, revoked sessions,
  *   role, ban, removal, a revoked token) forgets the person's entries at once: better-auth's
  *   database hooks (auth.ts) and the studio's own SQL (users.ts, api-tokens.ts) call
@@ -23,13 +25,17 @@ const MAX_ENTRIES = 10_000;
 
 interface Entry {
   user: StudioUser;
-  /** Date.now() past which the entry is not used. */
+  /** Date.now() past which the entry is not used: its lookup's start + the TTL, or the session's expiry. */
   until: number;
+  /** Date.now() past which a request that uses the entry looks the session up again in the background. */
+  refreshAt: number;
 }
+
+type Found = { user: StudioUser; expiresAt: Date } | null;
 
 const entries = new Map<string, Entry>();
 /** Lookups under way, shared by the requests that arrive meanwhile with the same credentials. */
-const pending = new Map<string, Promise<{ user: StudioUser; expiresAt: Date } | null>>();
+const pending = new Map<string, Promise<Found>>();
 /** Counts forgets: a lookup started under an older generation is not stored. */
 let generation = 0;
 
@@ -45,33 +51,45 @@ export function credentialsKey(headers: Headers): string | null {
  * The person for `key`: remembered, or resolved by `lookup` (which returns the session's expiry
  * with the person) and then remembered until the TTL or that expiry, whichever comes first.
  */
-export async function cachedSessionUser(key: string, lookup: () => Promise<{ user: StudioUser; expiresAt: Date } | null>): Promise<StudioUser | null> {
+export async function cachedSessionUser(key: string, lookup: () => Promise<Found>): Promise<StudioUser | null> {
   const now = Date.now();
   const entry = entries.get(key);
-  if (entry && entry.until > now) return entry.user;
-  if (entry) entries.delete(key);
-
-  let resolving = pending.get(key);
-  if (!resolving) {
-    const startedIn = generation;
-    resolving = lookup().finally(() => {
-      if (pending.get(key) === resolving) pending.delete(key);
-    });
-    pending.set(key, resolving);
-    const found = await resolving;
-    if (found && startedIn === generation) remember(key, found.user, found.expiresAt.getTime());
-    return found && found.expiresAt.getTime() > Date.now() ? found.user : null;
+  if (entry && entry.until > now) {
+    // Past half its life, an entry in use is looked up again in the background: a person who
+    // keeps using the studio does not wait for a lookup, and 32 clients' entries, expiring
+    // together, no longer send 32 lookups at once ahead of their pages.
+    if (entry.refreshAt <= now && !pending.has(key)) resolve(key, lookup).catch(() => undefined);
+    return entry.user;
   }
-  const found = await resolving;
+  if (entry) entries.delete(key);
+  const found = await (pending.get(key) ?? resolve(key, lookup));
   return found && found.expiresAt.getTime() > Date.now() ? found.user : null;
 }
 
-function remember(key: string, user: StudioUser, expiresAt: number) {
-  const until = Math.min(Date.now() + SESSION_CACHE_SECONDS * 1000, expiresAt);
+/** Looks the session up once for all requests with `key`, and remembers the answer. */
+function resolve(key: string, lookup: () => Promise<Found>): Promise<Found> {
+  const startedIn = generation;
+  const startedAt = Date.now();
+  const resolving: Promise<Found> = lookup()
+    .then((found) => {
+      if (startedIn !== generation) return found;
+      if (found) remember(key, found.user, startedAt, found.expiresAt.getTime());
+      else entries.delete(key); // ended meanwhile (a background lookup): by another process, say
+      return found;
+    })
+    .finally(() => {
+      if (pending.get(key) === resolving) pending.delete(key);
+    });
+  pending.set(key, resolving);
+  return resolving;
+}
+
+function remember(key: string, user: StudioUser, startedAt: number, expiresAt: number) {
+  const until = Math.min(startedAt + SESSION_CACHE_SECONDS * 1000, expiresAt);
   if (until <= Date.now()) return;
   entries.delete(key); // re-inserted last: the Map's order is the eviction order
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(key, { user: Object.freeze({ ...user }), until });
+  entries.set(key, { user: Object.freeze({ ...user }), until, refreshAt: startedAt + (SESSION_CACHE_SECONDS * 1000) / 2 });
 }
 
 /** Forgets every remembered session of the person: their next request is looked up again. */

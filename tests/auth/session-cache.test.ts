@@ -103,6 +103,19 @@ describe("the session cache", () => {
     expect(lookups).toBe(2);
   });
 
+  it("looks a session in use up again in the background past half the TTL, and drops it if it ended meanwhile", async () => {
+    const person = { id: "refreshed", email: "", name: "", role: "member" as const };
+    let answer: { user: typeof person; expiresAt: Date } | null = { user: person, expiresAt: new Date(Date.now() + 3_600_000) };
+    let lookups = 0;
+    const lookup = async () => (lookups++, answer);
+    expect(await cachedSessionUser("in use", lookup)).toMatchObject({ id: "refreshed" });
+    advanceClock(SESSION_CACHE_SECONDS * 0.6);
+    answer = null; // ended by another process
+    expect(await cachedSessionUser("in use", lookup)).toMatchObject({ id: "refreshed" }); // served, not waited for
+    expect(lookups).toBe(2);
+    await vi.waitFor(async () => expect(await cachedSessionUser("in use", lookup)).toBeNull());
+  });
+
   it("keys its entries by a hash: neither the cookie nor the token appears in a key", async () => {
     const member = await createPerson(db, "member");
     const key = credentialsKey(new Headers({ cookie: member.cookie, authorization: "Bearer studio_secret" }))!;
