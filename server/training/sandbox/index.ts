@@ -6,7 +6,9 @@
  * - Isolation: the code runs in QuickJS compiled to WebAssembly, in its own wasm instance per
  *   sandbox (engine-modules.ts). The realm has the ECMAScript built-ins and a no-op `console`,
  *   nothing else: no require/import, process, fetch, timers or file system. No host object or
- *   function is ever handed in; the sample goes in and the result comes out as JSON strings.
+ *   function is ever handed in: samples go in as bytes of QuickJS's own serialisation, decoded
+ *   in C a run of records at a time (sample-encoding.ts), and each result comes out as a JSON
+ *   string (or, for a plain string result, the string itself: driver.ts).
  * - Limits: each call runs under a deadline (the interrupt handler, polled adaptively so slow
  *   native calls in a loop cannot hide it: deadline.ts), the instance's heap under a hard cap
  *   (its WebAssembly.Memory; QuickJS's own limit does not hold under Emscripten) and QuickJS under
