@@ -66,6 +66,21 @@ def any_rank(flag: bool) -> bool:
     return bool(value.item())
 
 
+def same_on_every_rank(value: float) -> bool:
+    """Whether every rank holds this exact value (True with one process)."""
+    if world_size() <= 1:
+        return True
+    import torch
+    import torch.distributed as dist
+    from accelerate import PartialState
+
+    low = torch.tensor([value], dtype=torch.float64, device=PartialState().device)
+    high = low.clone()
+    dist.all_reduce(low, op=dist.ReduceOp.MIN)
+    dist.all_reduce(high, op=dist.ReduceOp.MAX)
+    return bool(low.item() == high.item())
+
+
 def requested_processes(job_path: str) -> int:
     """The config's `num_processes` from job.json as written (1 when absent or not a number above 1)."""
     try:

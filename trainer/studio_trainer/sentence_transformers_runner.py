@@ -95,6 +95,19 @@ def _bi_encoder_loss(name: str, width: int, label_kind: str | None, model, num_c
     return losses.SoftmaxLoss(model, sentence_embedding_dimension=model.get_embedding_dimension(), num_labels=num_classes), name
 
 
+def _fit_eval_batch(args: dict, test_set) -> dict:
+    """Several processes: sentence-transformers drops each rank's last incomplete batch, in evaluation
+    too (`dataloader_drop_last`, which its trainer sets under DDP: its batch samplers need even batches
+    across ranks, and evaluating the tail instead left one rank waiting in a gather). A test split smaller
+    than the ranks × the eval batch gave no batch at all, so no eval loss (28 rows, 2 ranks, batch 32):
+    the eval batch shrinks to the split's share of one rank, and fewer than ranks × batch rows are left out
+    of the eval loss. The runner's own metrics (Spearman, accuracy) cover the whole split on every rank."""
+    ranks = distributed.world_size()
+    if ranks > 1 and test_set is not None:
+        args["per_device_eval_batch_size"] = max(1, min(args["per_device_eval_batch_size"], len(test_set) // ranks))
+    return args
+
+
 def _train_bi_encoder(job, config, device, width, label_kind, train_set, test_set) -> Result:
     from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.base.sampler import BatchSamplers
@@ -104,7 +117,7 @@ def _train_bi_encoder(job, config, device, width, label_kind, train_set, test_se
         model.max_seq_length = config.max_seq_length
     num_classes = len(job.meta().get("id2label") or {}) or 2
     loss, loss_name = _bi_encoder_loss(config.loss, width, label_kind, model, num_classes)
-    args = config.training_arguments(job, device)
+    args = _fit_eval_batch(config.training_arguments(job, device), test_set)
     if loss_name == "mnrl":
         args.setdefault("batch_sampler", BatchSamplers.NO_DUPLICATES)  # in-batch negatives must differ
     trainer = SentenceTransformerTrainer(
@@ -122,6 +135,7 @@ def _train_bi_encoder(job, config, device, width, label_kind, train_set, test_se
         metrics = trainer_loop.final_evaluation(trainer, callback)
         metrics.update(_bi_encoder_metrics(model, width, label_kind, test_set))
         protocol.metrics(callback.last_step, metrics, "eval")
+    trainer_loop.check_ranks_agree(trainer)
     protocol.emit("phase", phase="saving")
     if distributed.is_main():
         model.save_pretrained(str(job.model_dir))
@@ -163,9 +177,13 @@ def _train_cross_encoder(job, config, device, width, label_kind, train_set, test
     num_labels = len(job.meta()["id2label"]) if classes else 1
     model = CrossEncoder(job.model, num_labels=num_labels, device=device.torch_device, max_length=config.max_seq_length)
     loss = losses.CrossEntropyLoss(model) if classes else losses.BinaryCrossEntropyLoss(model)
+    args = _fit_eval_batch(config.training_arguments(job, device), test_set)
+    # DDP's search for unused parameters marks the head's ready twice in a cross-encoder's backward
+    # (a RuntimeError at the first step); every parameter is used, so the search is not needed.
+    args.setdefault("ddp_find_unused_parameters", False)
     trainer = CrossEncoderTrainer(
         model=model,
-        args=CrossEncoderTrainingArguments(**config.training_arguments(job, device)),
+        args=CrossEncoderTrainingArguments(**args),
         train_dataset=train_set,
         eval_dataset=test_set,
         loss=loss,
@@ -189,6 +207,7 @@ def _train_cross_encoder(job, config, device, width, label_kind, train_set, test
             if label_kind == "binary":
                 metrics["accuracy"] = float(np.mean((scores > 0.5) == labels))
         protocol.metrics(callback.last_step, metrics, "eval")
+    trainer_loop.check_ranks_agree(trainer)
     protocol.emit("phase", phase="saving")
     if distributed.is_main():
         model.save_pretrained(str(job.model_dir))

@@ -25,9 +25,30 @@ def run(trainer, job, callback: ProtocolCallback, evaluate_before: bool = False)
     if evaluate_before and trainer.eval_dataset is not None and resume is None:
         protocol.emit("phase", phase="evaluating")
         trainer.evaluate()  # reported by on_log as step-0 eval metrics
+        _let_training_wrap(trainer)
     protocol.emit("phase", phase="training")
     trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     return not callback.cancelled
+
+
+def _let_training_wrap(trainer) -> None:
+    """Several processes: an evaluation before training prepares the bare model for evaluation and marks
+    it prepared, so the Trainer's own prepare at train() leaves it unwrapped (accelerate will not wrap a
+    model twice): no DDP, each rank trained alone on its half of the batches and rank 0 saved its own
+    weights. Forgetting that preparation lets train() wrap it as when nothing was evaluated first."""
+    model = trainer.model
+    if distributed.world_size() > 1 and trainer.model_wrapped is model and getattr(model, "_is_accelerate_prepared", False):
+        del model._is_accelerate_prepared
+        if any(prepared is model for prepared in trainer.accelerator._models):
+            trainer.accelerator._models.remove(model)
+
+
+def check_ranks_agree(trainer) -> None:
+    """Several processes: the ranks must end with the same trained weights (DDP keeps them equal); a run
+    where they did not sync fails here, before rank 0 saves its own, instead of saving half a training."""
+    parameters = [p for p in trainer.model.parameters() if p.requires_grad]
+    if not distributed.same_on_every_rank(sum(float(p.detach().double().sum()) for p in parameters)):
+        raise RuntimeError("the processes ended with different weights: their gradients were not synchronised")
 
 
 def final_evaluation(trainer, callback: ProtocolCallback) -> dict[str, float]:
@@ -41,6 +62,7 @@ def final_evaluation(trainer, callback: ProtocolCallback) -> dict[str, float]:
 
 def save(trainer, job, tokenizer=None) -> None:
     """Every rank calls it (the Trainer gathers the weights where it must); rank 0 alone writes."""
+    check_ranks_agree(trainer)
     protocol.emit("phase", phase="saving")
     trainer.save_model(str(job.model_dir))
     if tokenizer is not None and distributed.is_main():

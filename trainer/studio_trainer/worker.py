@@ -97,6 +97,7 @@ def run_job(job_path: str) -> int:
         return 1
     try:
         device = devices.detect(distributed.world_size())
+        seed_everything(job.seed)
         from .checkpoints import last_checkpoint, lock_output
 
         # Rank 0 holds the lock (another rank asking too would wait on it forever); the others wait
@@ -131,6 +132,20 @@ def run_job(job_path: str) -> int:
         step=int(result.step),
     )
     return 0
+
+
+def seed_everything(seed: int) -> None:
+    """Before any model is built: a fresh head (a classifier's, a cross-encoder's, LoRA's) is drawn from
+    the job's seed, not from torch's per-process random seed (the Trainer seeds only once it is made), so
+    a job trains the same way twice, and every rank of a multi-process run starts from the same weights."""
+    import random
+
+    import numpy
+    import torch
+
+    random.seed(seed)
+    numpy.random.seed(seed)
+    torch.manual_seed(seed)
 
 
 def launch(job_path: str, processes: int) -> int:

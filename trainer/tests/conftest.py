@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,18 +87,49 @@ class Worker:
         )
 
     def run(self, job: dict[str, Any], timeout: float = 600, cancel_at_step: int | None = None) -> Run:
+        """Run the worker to its end; past `timeout` seconds it and every process it started are killed
+        (a deadlocked rank would otherwise hold the test forever) and the test fails."""
         start = time.monotonic()
         process = self.spawn(job)
+        killer = threading.Timer(timeout, _kill_tree, (process.pid,))
+        killer.daemon = True
+        killer.start()
+        # stderr read beside stdout: a full stderr pipe (two ranks' warnings) would block the worker
+        errors: list[str] = []
+        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+        reader.start()
         events: list[dict[str, Any]] = []
         assert process.stdout is not None
-        for line in process.stdout:
-            events.append(validate_event(line))  # every stdout line is one schema-valid event
-            if cancel_at_step is not None and events[-1]["event"] == "progress" and events[-1]["step"] >= cancel_at_step:
-                process.send_signal(signal.SIGTERM)
-                cancel_at_step = None
-        stderr = process.stderr.read() if process.stderr else ""
-        returncode = process.wait(timeout=timeout)
-        return Run(returncode, events, stderr, time.monotonic() - start, Path(job["output_dir"]))
+        try:
+            for line in process.stdout:
+                events.append(validate_event(line))  # every stdout line is one schema-valid event
+                if cancel_at_step is not None and events[-1]["event"] == "progress" and events[-1]["step"] >= cancel_at_step:
+                    process.send_signal(signal.SIGTERM)
+                    cancel_at_step = None
+            returncode = process.wait()
+            reader.join()
+            stderr = errors[0] if errors else ""
+        finally:
+            killer.cancel()
+        wall = time.monotonic() - start
+        assert wall < timeout, f"killed after {timeout:.0f} s; events: {[e['event'] for e in events][-8:]}\n{stderr[-4000:]}"
+        return Run(returncode, events, stderr, wall, Path(job["output_dir"]))
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a process and its descendants (the launcher's ranks), children first."""
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        family = [*parent.children(recursive=True), parent]
+    except psutil.NoSuchProcess:
+        return
+    for process in family:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
 @pytest.fixture
@@ -122,3 +154,17 @@ def tiny_tokenizer_dir(tmp_path_factory) -> Path:
 def tiny_llama_dir(tiny_tokenizer_dir, tmp_path_factory) -> Path:
     """LlamaForCausalLM, hidden 32, 2 layers, random weights, saved with its tokenizer (the path is its name)."""
     return tiny_models.build_llama(tmp_path_factory.mktemp("tiny-llama"), tiny_tokenizer_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_reward_dir(tiny_llama_dir, tmp_path_factory) -> Path:
+    """A LlamaForSequenceClassification (one output) on the policy's tokenizer: what a reward-modeling job saves."""
+    import torch
+    from transformers import AutoConfig, AutoTokenizer, LlamaForSequenceClassification, set_seed
+
+    set_seed(1)
+    config = AutoConfig.from_pretrained(tiny_llama_dir, num_labels=1)
+    folder = tmp_path_factory.mktemp("tiny-reward")
+    LlamaForSequenceClassification(config).to(torch.float32).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_llama_dir).save_pretrained(folder)
+    return folder

@@ -7,20 +7,6 @@ from tests import samples
 OVERLAY = os.environ.get("STUDIO_PPO_OVERLAY", "/tmp/trainer-ppo")
 
 
-@pytest.fixture(scope="module")
-def tiny_reward_dir(tiny_llama_dir, tmp_path_factory):
-    """A LlamaForSequenceClassification (one output) on the policy's tokenizer: what a reward-modeling job saves."""
-    import torch
-    from transformers import AutoConfig, AutoTokenizer, LlamaForSequenceClassification, set_seed
-
-    set_seed(1)
-    config = AutoConfig.from_pretrained(tiny_llama_dir, num_labels=1)
-    folder = tmp_path_factory.mktemp("tiny-reward")
-    LlamaForSequenceClassification(config).to(torch.float32).save_pretrained(folder)
-    AutoTokenizer.from_pretrained(tiny_llama_dir).save_pretrained(folder)
-    return folder
-
-
 def rl_job(tmp_path, policy, reward, config, job_id):
     prepared = samples.write_prepared(tmp_path / "prepared", samples.instruction_queries()[:16], [])
     return {
