@@ -2,9 +2,9 @@
  * A records page, as the record list asks for it: GET /api/records?input=<JSON> (recordPageInput:
  * dataset, filter, sort, cursor, limit), answered with the page (RecordPage). The same page as
  * tRPC's records.list, refused the same way (a viewer's session: refuseUnless), without tRPC's
- * request handling, which cost the web server 8–35% of its CPU time a page (0.25–1.5 ms of
- * 3.1–4.4 ms, README "Benchmarks"): the page is the request the browser makes most, and has to
- * stay fast under load.
+ * request handling, which cost the web server about a fifth of its CPU time a page (0.74 ms of
+ * 3.38 ms, mean of seven interleaved runs: README "Benchmarks"): the page is the request the
+ * browser makes most, and has to stay fast under load.
  */
 import { serverDatabase } from "~/server/db/client";
 import { DatasetNotFoundError, getDataset } from "~/server/db/datasets";
