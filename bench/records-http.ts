@@ -18,11 +18,11 @@
  * (the benchmark creates that viewer and removes it at the end).
  *
  *   npx tsx bench/records-http.ts [--requests 3000] [--rounds 3] [--port 3917] [--dist .next-bench] [--app DIR] [--build]
- *     [--via route|trpc|route,trpc] [--cpu-prof DIR] [--server-node-options "--max-semi-space-size=64"]
+ *     [--via route|trpc|route,trpc] [--cpu-prof DIR] [--server-node-options "--max-semi-space-size=64" | none]
  * --build rebuilds the --dist folder first (needed after source changes); --via lists the ways to
  * ask for pages, each its own rows, interleaved; --cpu-prof writes the server's CPU profile into
  * DIR when it stops (the server stops on SIGINT); --server-node-options are node's options for the
- * server. Each scenario runs requests/rounds pages in each of the rounds, interleaved with the
+ * server (by default those `npm start` gives it, scripts/web-server-options.ts; "none" for Node's defaults). Each scenario runs requests/rounds pages in each of the rounds, interleaved with the
  * others. The server's CPU time per page (all its threads, from /proc) is printed beside the
  * latencies: it moves less than they do when other work shares the machine.
  */
@@ -32,6 +32,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
+import { WEB_SERVER_NODE_OPTIONS } from "../scripts/web-server-options";
 import { argValue, benchDatabase, concurrently, cpuProbeMs, generatedExport, latencyStats, printTable, ROOT } from "./harness";
 import { findDataset } from "../server/db/datasets";
 import { importFromPath } from "../server/services/imports";
@@ -147,7 +148,9 @@ async function stopServer(server: ChildProcess): Promise<void> {
 
 async function startServer(port: number, databaseUrl: string, app: string, dist: string, cpuProf: string | null): Promise<ChildProcess> {
   const profile = cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(cpuProf)] : [];
-  const nodeOptions = argValue("server-node-options", "").split(" ").filter(Boolean);
+  // What scripts/start.ts gives the web server, unless the run names other options ("none": Node's defaults).
+  const given = argValue("server-node-options", WEB_SERVER_NODE_OPTIONS.join(" "));
+  const nodeOptions = given === "none" ? [] : given.split(" ").filter(Boolean);
   const server = spawn(process.execPath, [...nodeOptions, ...profile, require.resolve("next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: app,
     env: { ...process.env, STUDIO_NEXT_DIST: dist, DATABASE_URL: databaseUrl, NODE_ENV: "production" },

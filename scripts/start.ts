@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensurePrismaClient } from "../server/db/prisma-client";
 import { env } from "../server/env";
+import { WEB_SERVER_NODE_OPTIONS } from "./web-server-options";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -55,7 +56,7 @@ async function main() {
   const worker = superviseWorker(db.url);
 
   const port = String(env.PORT);
-  const next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-H", env.HOST, "-p", port], {
+  const next = spawn(process.execPath, [...WEB_SERVER_NODE_OPTIONS, path.join(root, "node_modules", "next", "dist", "bin", "next"), dev ? "dev" : "start", "-H", env.HOST, "-p", port], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" },
