@@ -189,7 +189,8 @@ describe("a push the Hub refuses", () => {
 describe("the stand-in killed mid-upload", () => {
   it("fails with the network's message, then a re-run after it is back completes without sending any object twice", async () => {
     await token(WRITE);
-    hub.options.dieAfterLfsBytes = hub.lfsBytesReceived + 1_500_000;
+    // Dies mid-upload once 1.5 MB arrived and an object of this push is whole: some objects arrive before the kill, some after.
+    hub.options.dieDuringLfs = { bytes: hub.lfsBytesReceived + 1_500_000, uploads: hub.lfsUploadsCompleted + 1 };
     const failed = await push({ repo: "alice/interrupted", retries: 0 });
     expect(hub.died).toBe(true);
     expect(failed.state).toBe("failed");

@@ -25,8 +25,12 @@ export interface HubStandInOptions {
   tokens: Record<string, HubToken>;
   /** A reason to refuse a repo name with 400, or null. */
   refuseName?: (name: string) => string | null;
-  /** Kills the server once this many bytes of LFS uploads arrived (counted across uploads). */
-  dieAfterLfsBytes?: number;
+  /**
+   * Kills the server mid-upload: on the first LFS chunk that arrives once `bytes` LFS bytes (counted
+   * across uploads) were received and `uploads` LFS uploads completed. The uploads run in parallel,
+   * so a byte count alone could kill before any of them was whole, or after all.
+   */
+  dieDuringLfs?: { bytes: number; uploads: number };
   port?: number;
 }
 
@@ -53,11 +57,13 @@ export interface HubStandIn {
   lfsUploads: Map<string, number>;
   /** LFS bytes received, whole and partial uploads together. */
   lfsBytesReceived: number;
+  /** LFS uploads completed, every repo and repeats together. */
+  lfsUploadsCompleted: number;
   requests: { method: string; path: string; status: number }[];
   file(type: "model" | "dataset", repo: string, path: string): Buffer | null;
   files(type: "model" | "dataset", repo: string): Map<string, Buffer>;
   repo(type: "model" | "dataset", repo: string): Repo | null;
-  /** Whether the server was killed by `dieAfterLfsBytes`. */
+  /** Whether the server was killed by `dieDuringLfs`. */
   died: boolean;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +98,7 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
     options,
     lfsUploads: new Map(),
     lfsBytesReceived: 0,
+    lfsUploadsCompleted: 0,
     requests: [],
     died: false,
     file: (type, repo, path) => repos.get(key(type, repo))?.files.get(path)?.content ?? null,
@@ -171,8 +178,9 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
       for await (const chunk of request as AsyncIterable<Buffer>) {
         chunks.push(chunk);
         self.lfsBytesReceived += chunk.length;
-        if (options.dieAfterLfsBytes !== undefined && self.lfsBytesReceived >= options.dieAfterLfsBytes) {
-          options.dieAfterLfsBytes = undefined;
+        const dieAt = options.dieDuringLfs;
+        if (dieAt && self.lfsBytesReceived >= dieAt.bytes && self.lfsUploadsCompleted >= dieAt.uploads) {
+          options.dieDuringLfs = undefined;
           die();
           return;
         }
@@ -181,6 +189,7 @@ export async function startHubStandIn(options: HubStandInOptions): Promise<HubSt
       if (sha256(content) !== oid) return send(response, 400, { error: "the uploaded bytes do not match their oid" });
       lfsObjects.set(object, content);
       self.lfsUploads.set(object, (self.lfsUploads.get(object) ?? 0) + 1);
+      self.lfsUploadsCompleted++;
       return send(response, 200, {});
     }
 
