@@ -3,7 +3,8 @@
 The studio's worker (Node) sends SIGTERM to cancel. When that worker dies instead (SIGKILL, a lost
 machine), this process must not train on beside the run that replaces it: `watch_parent()` asks
 Linux to send SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG), with a thread polling
-`os.getppid()` as the fallback elsewhere. Either way the run stops at the next step end and saves
+`os.getppid()` as the fallback elsewhere, and a write to the protocol pipe that finds its reader
+gone counts the same (protocol.py). Either way the run stops at the next step end and saves
 its checkpoint (the next attempt resumes from it), with stdout and stderr sent to /dev/null (their
 reader died with the parent, and a write would raise), and ends within GRACE_SECONDS whatever it is
 doing. The output folder's lock (checkpoints.lock_output) keeps the next run waiting until then.
@@ -98,6 +99,11 @@ def _on_sigterm() -> None:
         _on_orphaned()
     else:
         _requested.set()
+
+
+def orphaned() -> None:
+    """The studio's worker is gone (protocol.py found its pipe broken): the same as its death."""
+    _on_orphaned()
 
 
 def _on_orphaned() -> None:

@@ -39,6 +39,33 @@ def test_stray_prints_go_to_stderr_and_stdout_holds_only_events(tmp_path):
         assert stray in result.stderr
 
 
+def test_a_write_that_finds_the_reader_gone_stops_the_run_like_an_orphan(tmp_path):
+    """The studio's worker died and its pipe is broken, but no SIGTERM has arrived yet (a rank whose
+    launcher has not passed it on): the next event neither raises nor kills the run; the run is told
+    to stop at its step end and save, as on its parent's death."""
+    script = (
+        "import sys\n"
+        "from studio_trainer import cancel, protocol\n"
+        "cancel.install()\n"
+        "protocol.install()\n"
+        "sys.stdin.readline()\n"  # the test closed its end of stdout
+        "protocol.emit('phase', phase='training')\n"
+        "protocol.progress(1, 2, 0.5)\n"
+        "open(sys.argv[1], 'w').write(f'requested={cancel.requested()}')\n"
+    )
+    outcome = tmp_path / "outcome.txt"
+    stderr = tmp_path / "stderr.log"
+    with stderr.open("w") as err:
+        child = subprocess.Popen([sys.executable, "-c", script, str(outcome)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=worker_env(tmp_path), cwd=TRAINER_ROOT)
+        child.stdout.close()
+        child.stdin.write(b"go\n")
+        child.stdin.close()
+        assert child.wait(timeout=60) == 0, stderr.read_text()[-2000:]
+    # stderr, too, went to /dev/null with the reader (the studio reads both): nothing after the emit
+    assert "BrokenPipeError" not in stderr.read_text()
+    assert outcome.read_text() == "requested=True"
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES_DIR.glob("*.jsonl")), ids=lambda p: p.name)
 def test_example_transcripts_match_the_schema(path: Path):
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -82,8 +82,20 @@ def write_line(message: dict[str, Any]) -> None:
             sys.__stdout__.write(line + "\n")
             sys.__stdout__.flush()
         else:
-            _writer.write(line + "\n")
-            _writer.flush()
+            try:
+                _writer.write(line + "\n")
+                _writer.flush()
+            except BrokenPipeError:
+                # The reader, the studio's worker, is gone. A rank under `accelerate launch` can write
+                # before the launcher passes on the SIGTERM of that death: stop as an orphan does
+                # (checkpoint at the step end) instead of dying on the write with nothing saved.
+                from .. import cancel
+
+                cancel.orphaned()
+                try:
+                    _writer.flush()  # now into /dev/null: the buffered line goes nowhere
+                except OSError:
+                    pass
 
 
 def memory() -> dict[str, float]:
