@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { getMigrations } from "better-auth/db/migration";
 import { connect, type Database } from "../../server/db/client";
 import { authFor } from "../../server/auth/auth";
-import { createCaller } from "../../server/api/root";
 import { deleteUser } from "../../server/auth/users";
-import { createPerson, type TestPerson } from "./sessions";
+import { callerFor, createPerson, type TestPerson } from "./sessions";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as exportRoute from "../../app/api/export/route";
 
@@ -26,8 +25,6 @@ afterAll(async () => {
   await db.close();
 });
 
-const callerFor = (person: TestPerson) => createCaller({ db, user: { id: person.id, email: person.email, name: "", role: person.role } });
-
 function call(name: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const headers = { host: "localhost:3000", authorization: `Bearer ${token}`, "content-type": "application/json" };
   if (init.method === "POST") return trpcRoute.POST(new Request(`http://localhost:3000/api/trpc/${name}`, { method: "POST", headers, body: JSON.stringify(init.body ?? {}) }));
@@ -36,12 +33,12 @@ function call(name: string, token: string, init: { method?: string; body?: unkno
 
 describe("API tokens", () => {
   it("are shown once, stored as a hash, and act as their owner until revoked", async () => {
-    const { id, token } = await callerFor(member).apiTokens.create({ name: "laptop CLI" });
+    const { id, token } = await callerFor(db, member).apiTokens.create({ name: "laptop CLI" });
     expect(token).toMatch(/^studio_\w{32,}$/);
     const { rows } = await db.pool.query("SELECT key, start FROM auth_api_token WHERE id = $1", [id]);
     expect(rows[0].key).not.toContain(token);
     expect(token.startsWith(rows[0].start)).toBe(true);
-    const listed = await callerFor(member).apiTokens.list();
+    const listed = await callerFor(db, member).apiTokens.list();
     expect(listed).toEqual([expect.objectContaining({ id, name: "laptop CLI", start: rows[0].start })]);
     expect(JSON.stringify(listed)).not.toContain(token);
 
@@ -52,9 +49,9 @@ describe("API tokens", () => {
     // The HTTP routes take it too (a bad query, past the check).
     expect((await exportRoute.GET(new Request("http://localhost:3000/api/export?q=%7B%7D", { headers: { authorization: `Bearer ${token}` } }))).status).toBe(400);
 
-    await callerFor(member).apiTokens.revoke({ id });
+    await callerFor(db, member).apiTokens.revoke({ id });
     expect((await call("datasets.list", token)).status).toBe(401);
-    expect(await callerFor(member).apiTokens.list()).toEqual([]);
+    expect(await callerFor(db, member).apiTokens.list()).toEqual([]);
   });
 
   it("carry the owner's role: a viewer's token reads and is refused changes", async () => {
@@ -67,8 +64,8 @@ describe("API tokens", () => {
   it("refuse an unknown token, someone else's revoke, and a removed person's token", async () => {
     expect((await call("datasets.list", "studio_notatokenatallnotatokenatallnotatoken")).status).toBe(401);
     const other = await createPerson(db, "member");
-    const { id, token } = await callerFor(other).apiTokens.create({ name: "theirs" });
-    await expect(callerFor(member).apiTokens.revoke({ id })).rejects.toThrow("No such token");
+    const { id, token } = await callerFor(db, other).apiTokens.create({ name: "theirs" });
+    await expect(callerFor(db, member).apiTokens.revoke({ id })).rejects.toThrow("No such token");
     expect((await call("datasets.list", token)).status).toBe(200);
     await deleteUser(db.pool, other.id);
     expect((await call("datasets.list", token)).status).toBe(401);

@@ -9,9 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { connect, type Database } from "../../server/db/client";
 import { authFor } from "../../server/auth/auth";
-import { createCaller } from "../../server/api/root";
 import { cachedSessionUser, credentialsKey, forgetSessionsOf, SESSION_CACHE_SECONDS } from "../../server/auth/session-cache";
-import { createPerson, signIn, type TestPerson } from "./sessions";
+import { callerFor, createPerson, signIn, type TestPerson } from "./sessions";
 import * as trpcRoute from "../../app/api/trpc/[trpc]/route";
 import * as authRoute from "../../app/api/auth/[...all]/route";
 
@@ -31,8 +30,6 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   await db.close();
 });
-
-const callerFor = (person: TestPerson) => createCaller({ db, user: { id: person.id, email: person.email, name: "", role: person.role } });
 
 type Credentials = { cookie: string } | { token: string };
 
@@ -167,7 +164,7 @@ describe("a change in this process takes effect on the next request", () => {
 
   it("a role set through tRPC (users.setRole) or better-auth's admin endpoint applies at once, to cookies and tokens", async () => {
     const member = await createPerson(db, "member");
-    const { token } = await callerFor(member).apiTokens.create({ name: "cli" });
+    const { token } = await callerFor(db, member).apiTokens.create({ name: "cli" });
     expect(await me(member)).toMatchObject({ role: "member" });
     expect(await me({ token })).toMatchObject({ role: "member" });
     expect(await trpcMutation("users.setRole", admin, { id: member.id, role: "viewer" })).toBe(200);
@@ -205,7 +202,7 @@ describe("a change in this process takes effect on the next request", () => {
 
   it("a revoked API token (apiTokens.revoke) stops working, and the owner's other token and session go on", async () => {
     const member = await createPerson(db, "member");
-    const caller = callerFor(member);
+    const caller = callerFor(db, member);
     const revoked = await caller.apiTokens.create({ name: "old laptop" });
     const kept = await caller.apiTokens.create({ name: "new laptop" });
     expect(await me({ token: revoked.token })).toMatchObject({ id: member.id });

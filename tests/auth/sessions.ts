@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import type { Database } from "../../server/db/client";
 import { authFor } from "../../server/auth/auth";
+import { createCaller } from "../../server/api/root";
 import type { Role } from "../../server/auth/roles";
 
 export interface TestPerson {
@@ -37,4 +38,9 @@ export async function createPerson(db: Database, role: Role): Promise<TestPerson
   const password = crypto.randomBytes(12).toString("base64url");
   const { user } = await authFor(db).api.createUser({ body: { email, password, name: `A ${role}`, role } });
   return { id: user.id, email, password, role, cookie: await signIn(db, email, password) };
+}
+
+/** A tRPC caller acting as `person`, as the route handler builds it from their session. */
+export function callerFor(db: Database, person: TestPerson) {
+  return createCaller({ db, user: { id: person.id, email: person.email, name: "", role: person.role } });
 }

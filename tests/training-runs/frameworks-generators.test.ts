@@ -8,14 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainingPayloadSchema } from "../../server/jobs/kinds/training";
-import { mean, openStudio, predict, train, type Studio, type TrainedJob } from "./frameworks";
+import { mean, openStudio, predict, SFT_TEXT, train, type Studio, type TrainedJob } from "./frameworks";
 
 /** instructions-curated as README's SFT example: the corrected response where an annotator wrote one. */
-const SFT_TEXT = {
-  task: "supervised_fine_tuning",
-  responses: "first_submitted",
-  template: { text: "### Instruction: {instruction}\n### Response: {corrected-response|response}" },
-};
 /** support-chat as README's chat example: the conversation so far, then the annotators' ideal reply. */
 const SFT_CHAT = {
   task: "chat_completion",

@@ -23,6 +23,13 @@ import { tinyModels, type TinyModels } from "./tiny-models";
 
 const TEST_HOME = path.resolve(".studio-test");
 
+/** SFT on text rows from the shipped instructions sample: one template over instruction and (corrected) response. */
+export const SFT_TEXT = {
+  task: "supervised_fine_tuning",
+  responses: "first_submitted",
+  template: { text: "### Instruction: {instruction}\n### Response: {corrected-response|response}" },
+};
+
 export interface Studio {
   db: Database;
   queue: JobQueue;

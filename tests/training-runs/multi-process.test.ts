@@ -13,13 +13,8 @@ import { requestCancel } from "../../server/jobs/store";
 import { parseTrainingTask } from "../../server/training";
 import { TrainingRequestError, validateTrainingRequest, type TrainingRequest } from "../../server/training-runs/validate";
 import { runToEnd } from "../jobs/helpers";
-import { openStudio, predict, train, type Studio } from "./frameworks";
+import { openStudio, predict, SFT_TEXT, train, type Studio } from "./frameworks";
 
-const SFT_TEXT = {
-  task: "supervised_fine_tuning",
-  responses: "first_submitted",
-  template: { text: "### Instruction: {instruction}\n### Response: {corrected-response|response}" },
-};
 const TWO = { learning_rate: 5e-3, per_device_train_batch_size: 4, max_length: 96, num_processes: 2 };
 
 let studio: Studio;
