@@ -89,6 +89,20 @@ def _check_qa(run, job):
     assert answer["answer"] and answer["answer"] == row["context"][answer["start"] : answer["end"]]
 
 
+def _lora_sft(tmp_path, f):
+    train, test = samples.instructions_sft_text()
+    prepared = samples.write_prepared(tmp_path / "prepared", train, test)
+    config = {"learning_rate": 2e-2, "max_steps": 8, "per_device_train_batch_size": 4, "max_length": 96, "evaluate_before_training": True, "r": 4, "lora_alpha": 8, "lora_dropout": 0.0}
+    return {"job_id": "lora-sft-2", "framework": "peft", "task": "sft", "model": str(f["tiny_llama_dir"]), "prepared_dir": str(prepared), "output_dir": str(tmp_path / "out"), "config": config}
+
+
+def _check_lora_sft(run, job):
+    eval_loss_fell(run)
+    model = run.output_dir / "model"
+    assert (model / "adapter_config.json").is_file() and not (model / "model.safetensors").exists()  # the adapter alone
+    assert isinstance(predictor(run, "peft", "sft").predict({"prompt": "### Instruction:", "max_new_tokens": 4})["text"], str)
+
+
 def _ratings(rows):
     return [{**r, "label": r["label"] * 4 + 1} for r in rows]  # 1–5, as the studio writes them
 
@@ -184,6 +198,7 @@ CASES = {
         _check_sentiment("peft"),
         8,
     ),
+    "peft-lora-sft": Case(_lora_sft, _check_lora_sft, 8),
     "sentence-transformers-bi-encoder": Case(_bi_encoder, _check_bi_encoder, 6),
     "sentence-transformers-triplets": Case(_triplets, _check_triplets, 3),
     "sentence-transformers-cross-encoder": Case(_cross_encoder, _check_cross_encoder, 8),
