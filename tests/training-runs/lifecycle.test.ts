@@ -228,6 +228,38 @@ describe("training jobs whose worker dies", () => {
   }, 900_000);
 });
 
+describe("a two-process run (num_processes: 2, accelerate launch) whose worker dies", () => {
+  it("SIGKILL of the worker ends the launcher and both ranks; the next worker resumes from their checkpoint with two processes and finishes", async () => {
+    const config = { ...CONFIG, max_steps: 12, num_processes: 2 };
+    const job = await enqueue(config);
+    const worker = await startCliWorker();
+    const seen = await waitForEvents(job.id, (all) => ofKind(all, "checkpoint").length > 0, 180_000);
+    const lastCheckpoint = Math.max(...ofKind(seen, "checkpoint").map((c) => c.step));
+    const launchers = trainerChildren(worker.pid!); // the trainer exec'd itself into accelerate's launcher
+    expect(launchers).toHaveLength(1);
+    const ranks = trainerChildren(launchers[0]!);
+    expect(ranks).toHaveLength(2);
+
+    worker.kill("SIGKILL");
+    const next = await startCliWorker();
+    try {
+      await waitUntil("the launcher and both ranks exited", () => ![...launchers, ...ranks].some(alive), 90_000);
+      const finished = await waitForJob(db.pool, job.id, ended, 280_000);
+      expect(finished.errorDetail).toBeNull();
+      expect(finished).toMatchObject({ state: "succeeded", attempts: 2 });
+      expect((finished.result as TrainingResult).step).toBe(config.max_steps);
+      const all = await events(job.id);
+      const [first, second] = ofKind(all, "started");
+      expect(first!.device).toBe("cpu × 2 processes (gloo)");
+      expect(second!.device).toBe("cpu × 2 processes (gloo)");
+      expect(Number(second!.resumed_from!.replace("checkpoint-", ""))).toBeGreaterThanOrEqual(lastCheckpoint);
+    } finally {
+      next.kill("SIGTERM"); // no worker of this test may take the later tests' jobs
+      await new Promise((resolve) => (next.exitCode !== null || next.signalCode !== null ? resolve(null) : next.once("exit", resolve)));
+    }
+  }, 600_000);
+});
+
 describe("a run that fails on its own", () => {
   it("keeps its message and the traceback, is not run again, and keeps its events", async () => {
     const emptyModel = await fs.promises.mkdtemp(path.join(os.tmpdir(), "lifecycle-no-model-"));
