@@ -113,6 +113,42 @@ def test_every_rank_ends_when_the_studio_worker_dies(tmp_path, tiny_llama_dir):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a rank still held it
 
 
+# Loaded by every Python process of the run through PYTHONPATH; only rank 1 fails, at its third step,
+# as one GPU running out of memory would.
+_RANK_ONE_FAILS = """
+import os
+if os.environ.get("RANK") == "1":
+    import transformers
+
+    _step = transformers.Trainer.training_step
+
+    def training_step(self, *args, **kwargs):
+        if self.state.global_step >= 2:
+            raise RuntimeError("out of memory on this rank's device (injected by the test)")
+        return _step(self, *args, **kwargs)
+
+    transformers.Trainer.training_step = training_step
+"""
+
+
+def test_a_failing_rank_reports_its_own_error_first(worker, tmp_path, tiny_llama_dir):
+    """Rank 1 fails alone: the studio hears rank 1's message and traceback first (rank 0 only sees its
+    peer vanish), the launcher exits non-zero, and no rank is left behind."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_RANK_ONE_FAILS)
+    worker.extra_env.update({**TWO_PROCESSES, "PYTHONPATH": str(hook)})
+    run = worker.run(sft_job(tmp_path, tiny_llama_dir, max_steps=40, evaluate_before_training=False, save_steps=1000), timeout=180)
+    assert run.returncode != 0
+    errors = run.of("error")
+    assert errors, run.stderr[-4000:]
+    first = errors[0]
+    assert first["message"] == "rank 1 of 2: out of memory on this rank's device (injected by the test)"
+    assert first["kind"] == "training" and "training_step" in first["traceback"]
+    assert not run.of("done")
+    assert max(e["step"] for e in run.of("progress")) < 40
+
+
 def test_a_single_process_runner_refuses_two_before_launching(worker, tmp_path):
     train, test, meta = samples.sentiment_classification()
     prepared = samples.write_prepared(tmp_path / "prepared", train, test, meta)

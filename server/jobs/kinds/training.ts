@@ -243,7 +243,9 @@ async function runTrainer(
       (event) => {
         events.write(JSON.stringify(event) + "\n");
         if (event.event === "done") done = event;
-        else if (event.event === "error") failure = { message: event.message, traceback: event.traceback };
+        // The first error is the cause: with several processes, a failing rank reports itself and the
+        // others may then fail on the collective it left.
+        else if (event.event === "error") failure ??= { message: event.message, traceback: event.traceback };
         run.onEvent(event);
       },
       (error) => log.write(`[studio] ${error.message}\n`),

@@ -23,6 +23,8 @@ SCHEMA_PATH = Path(__file__).with_name("events.schema.json")
 EXAMPLES_DIR = Path(__file__).with_name("examples")
 
 _writer: io.TextIOBase | None = None
+#: A silent rank's way to the real stream, for its own failure only (`emit_from_any_rank`).
+_failure_writer: io.TextIOBase | None = None
 _lock = threading.Lock()
 
 
@@ -30,20 +32,23 @@ def install(silent: bool = False) -> None:
     """Reserve the real stdout for protocol lines; everything else written to fd 1 goes to stderr.
 
     `silent`: a rank other than 0 of a multi-process run, whose events would repeat rank 0's: they go
-    nowhere, and its fd 1 goes to stderr all the same."""
-    global _writer
+    nowhere, and its fd 1 goes to stderr all the same. It keeps the real stream for its own failure,
+    which rank 0 cannot report (`emit_from_any_rank`)."""
+    global _writer, _failure_writer
     if _writer is not None:
         return
     sys.stdout.flush()
     protocol_fd = os.open(os.devnull, os.O_WRONLY) if silent else os.dup(1)
+    if silent:
+        _failure_writer = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1, closefd=True)
     os.dup2(2, 1)
     _writer = os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1, closefd=True)
     sys.stdout = sys.stderr
 
 
 def stream_fds() -> list[int]:
-    """The protocol stream's file descriptor, once installed (cancel.py points it at /dev/null when the studio dies)."""
-    return [_writer.fileno()] if _writer is not None else []
+    """The protocol stream's file descriptors, once installed (cancel.py points them at /dev/null when the studio dies)."""
+    return [writer.fileno() for writer in (_writer, _failure_writer) if writer is not None]
 
 
 def now() -> str:
@@ -73,18 +78,27 @@ def emit(event: str, **fields: Any) -> dict[str, Any]:
     return message
 
 
-def write_line(message: dict[str, Any]) -> None:
+def emit_from_any_rank(event: str, **fields: Any) -> dict[str, Any]:
+    """`emit`, from a silent rank too: a rank's own failure, which the studio must hear from it (the
+    others only see their peer vanish). The studio keeps the first `error` it reads."""
+    message = {"event": event, "time": now(), **fields}
+    write_line(message, _failure_writer)
+    return message
+
+
+def write_line(message: dict[str, Any], writer: io.TextIOBase | None = None) -> None:
     """One JSON object on the protocol stream (events; the predict server's answers)."""
     line = json.dumps(message, ensure_ascii=False, allow_nan=False)
     with _lock:
-        if _writer is None:
+        writing_to = writer or _writer
+        if writing_to is None:
             # Not installed (library use, unit tests): write to the real stdout.
             sys.__stdout__.write(line + "\n")
             sys.__stdout__.flush()
         else:
             try:
-                _writer.write(line + "\n")
-                _writer.flush()
+                writing_to.write(line + "\n")
+                writing_to.flush()
             except BrokenPipeError:
                 # The reader, the studio's worker, is gone. A rank under `accelerate launch` can write
                 # before the launcher passes on the SIGTERM of that death: stop as an orphan does
@@ -93,7 +107,7 @@ def write_line(message: dict[str, Any]) -> None:
 
                 cancel.orphaned()
                 try:
-                    _writer.flush()  # now into /dev/null: the buffered line goes nowhere
+                    writing_to.flush()  # now into /dev/null: the buffered line goes nowhere
                 except OSError:
                     pass
 
