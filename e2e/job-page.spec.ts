@@ -20,8 +20,9 @@ test.describe.configure({ mode: "serial" });
 const home = process.env.STUDIO_E2E_HOME!;
 const TASK = { task: "text_classification", text: "text", label: "sentiment" };
 const OPTIONS = { testSize: 0.25, seed: 42 };
-/** Tiny, yet long enough to be watched and reloaded while it runs (on 2 shared, busy cores a step took 2–10 s). */
-const WATCHED = { num_iterations: 1, max_steps: 12, batch_size: 4, logging_steps: 2, head_num_epochs: 1 };
+/** Tiny, yet long enough to be watched and reloaded while it runs: on 2 shared, busy cores a step took
+ * 2–10 s, on a quiet CI machine under 1 s (12 steps then ended before the page had seen 4 polls). */
+const WATCHED = { num_iterations: 1, max_steps: 24, batch_size: 4, logging_steps: 2, head_num_epochs: 1 };
 const CANCELLED = { num_iterations: 1, max_steps: 12, batch_size: 2, logging_steps: 2, save_steps: 1000, head_num_epochs: 1 };
 const ids: { watched?: string; cancelled?: string } = {};
 let minilm: string;
@@ -65,7 +66,7 @@ test("watch a SetFit run: the bar moves, the chart gets points, a reload shows t
   await page.goto(`/jobs/${ids.watched}`);
   const run = page.getByTestId("training-run");
   await expect(run).toBeVisible();
-  await expect(page.getByTestId("run-pinned")).toContainText('"max_steps": 12');
+  await expect(page.getByTestId("run-pinned")).toContainText('"max_steps": 24');
   await expect(page.getByTestId("run-phase")).toHaveText(/./);
 
   // The bar moves.
