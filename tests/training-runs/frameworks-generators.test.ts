@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trainingPayloadSchema } from "../../server/jobs/kinds/training";
 import { mean, openStudio, predict, SFT_TEXT, train, type Studio, type TrainedJob } from "./frameworks";
 
-/** instructions-curated as README's SFT example: the corrected response where an annotator wrote one. */
 /** support-chat as README's chat example: the conversation so far, then the annotators' ideal reply. */
 const SFT_CHAT = {
   task: "chat_completion",

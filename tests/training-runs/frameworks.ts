@@ -23,7 +23,7 @@ import { tinyModels, type TinyModels } from "./tiny-models";
 
 const TEST_HOME = path.resolve(".studio-test");
 
-/** SFT on text rows from the shipped instructions sample: one template over instruction and (corrected) response. */
+/** instructions-curated as README's SFT example, text rows: the corrected response where an annotator wrote one. */
 export const SFT_TEXT = {
   task: "supervised_fine_tuning",
   responses: "first_submitted",
