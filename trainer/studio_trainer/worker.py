@@ -75,12 +75,10 @@ def report_error(error: BaseException, job: Job | None = None) -> None:
     if trace:
         print(trace, flush=True)  # the log (stderr) keeps it too
     message = scrub(str(error) or type(error).__name__, job)
-    if distributed.is_main():
-        protocol.emit("error", message=message, kind=kind, traceback=trace)
-    else:
+    if not distributed.is_main():
         # Rank 0 would only see this rank vanish (a broken collective, or the launcher's SIGTERM).
-        where = f"rank {distributed.rank()} of {distributed.world_size()}"
-        protocol.emit_from_any_rank("error", message=f"{where}: {message}", kind=kind, traceback=trace)
+        message = f"rank {distributed.rank()} of {distributed.world_size()}: {message}"
+    protocol.emit_from_any_rank("error", message=message, kind=kind, traceback=trace)
 
 
 def run_job(job_path: str) -> int:
