@@ -131,13 +131,18 @@ if os.environ.get("RANK") == "1":
 """
 
 
+def _load_in_every_process(worker, tmp_path, source: str) -> None:
+    """`source` runs at the start of every Python process of the worker's runs (a sitecustomize module)."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(source)
+    worker.extra_env.update({**TWO_PROCESSES, "PYTHONPATH": str(hook)})
+
+
 def test_a_failing_rank_reports_its_own_error_first(worker, tmp_path, tiny_llama_dir):
     """Rank 1 fails alone: the studio hears rank 1's message and traceback first (rank 0 only sees its
     peer vanish), the launcher exits non-zero, and no rank is left behind."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(_RANK_ONE_FAILS)
-    worker.extra_env.update({**TWO_PROCESSES, "PYTHONPATH": str(hook)})
+    _load_in_every_process(worker, tmp_path, _RANK_ONE_FAILS)
     run = worker.run(sft_job(tmp_path, tiny_llama_dir, max_steps=40, evaluate_before_training=False, save_steps=1000), timeout=180)
     assert run.returncode != 0
     errors = run.of("error")
@@ -147,6 +152,35 @@ def test_a_failing_rank_reports_its_own_error_first(worker, tmp_path, tiny_llama
     assert first["kind"] == "training" and "training_step" in first["traceback"]
     assert not run.of("done")
     assert max(e["step"] for e in run.of("progress")) < 40
+
+
+# Rank 1's weights drift from rank 0's after training, as they would if gradients were not synchronised.
+_RANK_ONE_DRIFTS = """
+import os
+if os.environ.get("RANK") == "1":
+    import torch
+    import transformers
+
+    _train = transformers.Trainer.train
+
+    def train(self, *args, **kwargs):
+        result = _train(self, *args, **kwargs)
+        with torch.no_grad():
+            next(p for p in self.model.parameters() if p.requires_grad).add_(1.0)
+        return result
+
+    transformers.Trainer.train = train
+"""
+
+
+def test_ranks_that_end_with_different_weights_fail_instead_of_saving(worker, tmp_path, tiny_llama_dir):
+    _load_in_every_process(worker, tmp_path, _RANK_ONE_DRIFTS)
+    run = worker.run(sft_job(tmp_path, tiny_llama_dir, evaluate_before_training=False), timeout=180)
+    assert run.returncode != 0
+    assert run.of("error"), run.stderr[-4000:]
+    assert run.of("error")[0]["message"].endswith("the processes ended with different weights: their gradients were not synchronised")
+    assert not run.of("done") and not run.of("artifact")
+    assert not (run.output_dir / "model" / "model.safetensors").exists()
 
 
 def test_a_single_process_runner_refuses_two_before_launching(worker, tmp_path):
