@@ -81,6 +81,17 @@ def same_on_every_rank(value: float) -> bool:
     return bool(low.item() == high.item())
 
 
+def close_process_group() -> None:
+    """End this rank's process group once its run is over. Left to interpreter exit, gloo's threads
+    can abort a rank that finished ("terminate called without an active exception", SIGABRT: torch
+    asks for destroy_process_group), and the launcher then fails a run that trained and saved."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+        print(f"[studio_trainer] rank {rank()} of {world_size()}: process group closed", file=sys.stderr, flush=True)
+
+
 def requested_processes(job_path: str) -> int:
     """The config's `num_processes` from job.json as written (1 when absent or not a number above 1)."""
     try:

@@ -39,6 +39,8 @@ def test_two_processes_train_once_and_report_once(worker, tmp_path, tiny_llama_d
     assert len(run.of("artifact")) == 1
     # both ranks ran (the log says so), and one batch of 4 rows per rank makes a step's 8
     assert "rank 0 of 2" in run.stderr and "rank 1 of 2" in run.stderr
+    # each rank ends its process group itself (left to interpreter exit, gloo can abort a rank that finished)
+    assert all(f"rank {r} of 2: process group closed" in run.stderr for r in (0, 1)), run.stderr[-4000:]
     eval_losses = run.metric_series("loss", "eval")
     assert eval_losses[0] > eval_losses[-1], eval_losses  # learned: before training vs the final evaluation
     model = run.output_dir / "model"
@@ -64,6 +66,7 @@ def test_cancel_stops_every_rank_at_one_step_and_resume_continues(worker, tmp_pa
     assert second.returncode == 0, second.stderr[-4000:]
     assert second.events[0]["resumed_from"] == f"checkpoint-{stopped_at}"
     assert second.done["status"] == "succeeded" and second.done["step"] == 12
+    assert all(f"rank {r} of 2: process group closed" in run.stderr for run in (first, second) for r in (0, 1))
 
 
 def _descendants(pid: int) -> set[int]:
