@@ -63,7 +63,7 @@ def watch_parent() -> None:
     die_with_parent()
     threading.Thread(target=_poll_parent, name="studio-parent-watch", daemon=True).start()
     if _parent_gone():  # it died before prctl took effect
-        _on_orphaned()
+        orphaned()
 
 
 _parent: int | None = None
@@ -91,22 +91,19 @@ def _parent_gone() -> bool:
 def _poll_parent() -> None:
     while not _orphaned.wait(_POLL_SECONDS):
         if _parent_gone():
-            _on_orphaned()
+            orphaned()
 
 
 def _on_sigterm() -> None:
     if _parent_gone():
-        _on_orphaned()
+        orphaned()
     else:
         _requested.set()
 
 
 def orphaned() -> None:
-    """The studio's worker is gone (protocol.py found its pipe broken): the same as its death."""
-    _on_orphaned()
-
-
-def _on_orphaned() -> None:
+    """The studio's worker is gone: its death was signalled, seen by polling, or found by a write to its
+    broken pipe (protocol.py)."""
     if _orphaned.is_set():
         return
     _orphaned.set()

@@ -85,9 +85,11 @@ def close_process_group() -> None:
     """End this rank's process group once its run is over. Left to interpreter exit, gloo's threads
     can abort a rank that finished ("terminate called without an active exception", SIGABRT: torch
     asks for destroy_process_group), and the launcher then fails a run that trained and saved."""
+    if world_size() <= 1:
+        return
     import torch.distributed as dist
 
-    if dist.is_available() and dist.is_initialized():
+    if dist.is_initialized():
         dist.destroy_process_group()
         print(f"[studio_trainer] rank {rank()} of {world_size()}: process group closed", file=sys.stderr, flush=True)
 

@@ -134,8 +134,7 @@ def run_job(job_path: str) -> int:
         model_dir=relative(job, result.model_dir),
         step=int(result.step),
     )
-    if distributed.launched():
-        distributed.close_process_group()  # only after a run that ended: a failed rank may leave the others mid-collective
+    distributed.close_process_group()  # only after a run that ended: a failed rank may leave the others mid-collective
     return 0
 
 
